@@ -1,0 +1,111 @@
+"""Blynk Cloud: Blynk IoT devices (Blynk.Cloud and white-label servers) in Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
+from .backend import Backend, DeviceBackend, OrganizationBackend
+from .const import CONF_DATASTREAMS, CONF_INCLUDE_SUB_ORGANIZATIONS, CONF_MODE, DOMAIN, Mode
+from .coordinator import (
+    BlynkConfigEntry,
+    BlynkConnectivityCoordinator,
+    BlynkDiscoveryCoordinator,
+    BlynkRuntimeData,
+    BlynkValuesCoordinator,
+)
+from .mapping import Override
+
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.DEVICE_TRACKER,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TEXT,
+]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions: they live as long as Home Assistant, not as long as an entry."""
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> bool:
+    """Discover devices, read their values, then add the entities."""
+    overrides = {
+        key: Override.from_options(choice)
+        for key, choice in entry.options.get(CONF_DATASTREAMS, {}).items()
+    }
+    backend = _backend(hass, entry, overrides)
+    discovery = BlynkDiscoveryCoordinator(hass, entry, backend)
+    await discovery.async_config_entry_first_refresh()
+    values = BlynkValuesCoordinator(hass, entry, backend, discovery)
+    await values.async_config_entry_first_refresh()
+    connectivity = BlynkConnectivityCoordinator(hass, entry, backend, discovery)
+    entry.runtime_data = BlynkRuntimeData(
+        backend=backend,
+        discovery=discovery,
+        values=values,
+        connectivity=connectivity,
+        overrides=overrides,
+    )
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Organization mode asks once per device: read connectivity after setup, not during it.
+    entry.async_create_background_task(
+        hass, connectivity.async_refresh(), "blynk_cloud connectivity"
+    )
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> bool:
+    """Unload the platforms; the coordinators stop with the entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+def _backend(
+    hass: HomeAssistant, entry: BlynkConfigEntry, overrides: dict[str, Override]
+) -> Backend[BlynkPlatformClient] | Backend[BlynkDeviceClient]:
+    session = async_get_clientsession(hass)
+
+    @callback
+    def server_moved(server: BlynkServer) -> None:
+        """Blynk sent us to another region: keep the new host, and say so once."""
+        hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: server.host})
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"region_moved_{entry.entry_id}",
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="region_moved",
+            translation_placeholders={"title": entry.title, "host": server.host},
+        )
+
+    if entry.data[CONF_MODE] == Mode.ORGANIZATION:
+        assert entry.unique_id is not None  # noqa: S101 - the config flow always sets it
+        return OrganizationBackend(
+            BlynkPlatformClient(
+                session,
+                entry.data[CONF_HOST],
+                entry.data[CONF_CLIENT_ID],
+                entry.data[CONF_CLIENT_SECRET],
+                on_server_change=server_moved,
+            ),
+            entry.unique_id,
+            include_sub_organizations=entry.options.get(CONF_INCLUDE_SUB_ORGANIZATIONS, False),
+        )
+    return DeviceBackend(
+        BlynkDeviceClient(
+            session, entry.data[CONF_HOST], entry.data[CONF_TOKEN], on_server_change=server_moved
+        ),
+        entry.entry_id,
+        entry.title,
+        pins={key: override.entity for key, override in overrides.items()},
+    )

@@ -1,0 +1,173 @@
+"""Device mode: the Device HTTPS API with one device's auth token (works on every plan).
+
+The token travels in the query string, so no URL of this client is ever logged or quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+import json
+from typing import Any
+
+import aiohttp
+
+from .chunks import upload_chunks
+from .errors import BlynkResponseError
+from .host import BlynkServer
+from .http import DEFAULT_TIMEOUT, BlynkHttp, Query, Response
+from .models import (
+    Location,
+    UploadResult,
+    Value,
+    normalize_pin,
+    parse_pin_values,
+    parse_value,
+    value_to_wire,
+)
+
+MAX_UPLOAD_POINTS = 10_000
+_API = "/external/api"
+DEVICE_NAME_METAFIELD = 1
+"""Blynk templates start with the "Device Name" metafield, id 1."""
+
+
+class BlynkDeviceClient(BlynkHttp):
+    """A Device HTTPS API client for one device."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        server: BlynkServer | str,
+        token: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        on_server_change: Callable[[BlynkServer], None] | None = None,
+    ) -> None:
+        """Create a client; no request is made until the first call."""
+        super().__init__(session, server, timeout=timeout, on_server_change=on_server_change)
+        self._device_token = token
+
+    def __repr__(self) -> str:
+        """Name the server only."""
+        return f"BlynkDeviceClient({self.server.host!r})"
+
+    def _secrets(self) -> Iterable[str]:
+        return (self._device_token,)
+
+    async def _call(
+        self, endpoint: str, query: Query = (), *, method: str = "GET", body: Any = None
+    ) -> Response:
+        return await self.send(
+            method,
+            f"{_API}/{endpoint}",
+            query=[("token", self._device_token), *query],
+            body=body,
+        )
+
+    async def authenticate(self) -> bool:
+        """Check the token (and the region): whether the device is connected now."""
+        return await self.is_hardware_connected()
+
+    async def is_hardware_connected(self) -> bool:
+        """Whether the device is connected now."""
+        text = (await self._call("isHardwareConnected")).text().lower()
+        if text not in ("true", "false"):
+            raise BlynkResponseError("GET isHardwareConnected: not true or false")
+        return text == "true"
+
+    async def get_all(self) -> dict[str, Value | None]:
+        """Every datastream that has a value, by pin."""
+        return _pin_values(await self._call("getAll"))
+
+    async def get(self, pins: Sequence[str]) -> dict[str, Value | None]:
+        """Several pins in one request."""
+        pins = [normalize_pin(pin) for pin in pins]
+        response = await self._call("get", [(pin, "") for pin in pins])
+        if len(pins) == 1:
+            # One pin is answered with the bare value as text, not a JSON object.
+            return {pins[0]: _text_value(response.text())}
+        return _pin_values(response)
+
+    async def device_name(self) -> str | None:
+        """The device's name, from its "Device Name" metafield, when the template has one."""
+        response = await self._call("device/meta", [("metaFieldId", str(DEVICE_NAME_METAFIELD))])
+        data = response.json()
+        value = data.get("value") if isinstance(data, dict) else None
+        return value if isinstance(value, str) and value else None
+
+    async def update(self, target: str | int, value: Value) -> None:
+        """Set a datastream by pin (`v5`) or by datastream id."""
+        key, ident = (
+            ("pin", normalize_pin(target))
+            if isinstance(target, str)
+            else (
+                "dataStreamId",
+                str(target),
+            )
+        )
+        if isinstance(value, Location):
+            query = [(key, ident), *(("value", _query_value(part)) for part in value.to_wire())]
+        elif key == "pin":
+            query = [(ident, _query_value(value))]
+        else:
+            query = [(key, ident), ("value", _query_value(value))]
+        await self._call("update", query)
+
+    async def batch_update(self, values: Mapping[str, Value]) -> None:
+        """Set several pins in one request (one message, one timestamp)."""
+        if any(isinstance(value, Location) for value in values.values()):
+            raise ValueError("a location takes two values and cannot be part of a batch")
+        await self._call(
+            "batch/update",
+            [(normalize_pin(pin), _query_value(value)) for pin, value in values.items()],
+        )
+
+    async def upload(self, pin: str, points: Sequence[tuple[int, Value]]) -> UploadResult:
+        """Upload timestamped points (epoch ms), 10,000 a request, each confirmed first."""
+        query = [("pin", normalize_pin(pin))]
+        return await upload_chunks(
+            points,
+            MAX_UPLOAD_POINTS,
+            lambda chunk: self._call(
+                "batch/update",
+                query,
+                method="POST",
+                body=[[ts, value_to_wire(value)] for ts, value in chunk],
+            ),
+        )
+
+    async def set_property(self, pin: str, name: str, value: str | Sequence[str]) -> None:
+        """Set a widget property; list properties (`labels`, `urls`) repeat the parameter."""
+        values = [value] if isinstance(value, str) else list(value)
+        await self._call(
+            "update/property", [("pin", normalize_pin(pin)), *((name, item) for item in values)]
+        )
+
+    async def log_event(self, code: str, description: str | None = None) -> None:
+        """Log an event of the template."""
+        query = [("code", code)]
+        if description:
+            query.append(("description", description))
+        await self._call("logEvent", query)
+
+
+def _pin_values(response: Response) -> dict[str, Value | None]:
+    return parse_pin_values(response.json())
+
+
+def _text_value(text: str) -> Value | None:
+    """A value sent as bare text: numbers and locations parse as JSON, anything else is text."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return text
+    try:
+        return parse_value(parsed)
+    except BlynkResponseError:
+        return text
+
+
+def _query_value(value: Value | float) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)

@@ -1,0 +1,387 @@
+"""Typed models of what the Blynk APIs return, and their parsing from JSON.
+
+Parsing is strict about what the documentation marks as required (a missing id is a malformed
+response) and lenient about the rest. Device tokens in device lists are deliberately not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+import re
+from typing import Any
+
+from .errors import BlynkResponseError
+
+_PIN = re.compile(r"^([vda])(\d{1,3})$")
+_PIN_PREFIX = {"VIRTUAL": "v", "DIGITAL": "d", "ANALOG": "a"}
+
+
+class DatastreamType(StrEnum):
+    """The data types of a Blynk datastream."""
+
+    STRING = "STRING"
+    INT = "INT"
+    DOUBLE = "DOUBLE"
+    BOOLEAN = "BOOLEAN"
+    LOCATION = "LOCATION"
+    ENUM = "ENUM"
+
+    @classmethod
+    def parse(cls, raw: object) -> DatastreamType:
+        """Read a type name; the console calls locations GPS, and unknown types read as text."""
+        name = str(raw).upper()
+        if name == "GPS":
+            return cls.LOCATION
+        try:
+            return cls(name)
+        except ValueError:
+            return cls.STRING
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A position. Blynk sends `[longitude, latitude]`; only this class knows that order."""
+
+    latitude: float
+    longitude: float
+
+    def to_wire(self) -> list[float]:
+        """The `[longitude, latitude]` array Blynk expects."""
+        return [self.longitude, self.latitude]
+
+
+type Value = bool | int | float | str | Location
+
+
+def parse_value(raw: Any) -> Value | None:
+    """Turn a JSON datastream value into a `Value`, keeping booleans, ints and floats apart."""
+    if raw is None or isinstance(raw, bool | int | float | str):
+        return raw
+    if (
+        isinstance(raw, list)
+        and len(raw) == 2  # noqa: PLR2004
+        and all(isinstance(part, int | float) and not isinstance(part, bool) for part in raw)
+    ):
+        return Location(latitude=float(raw[1]), longitude=float(raw[0]))
+    raise BlynkResponseError(f"unexpected datastream value of type {type(raw).__name__}")
+
+
+def value_to_wire(value: Value) -> bool | int | float | str | list[float]:
+    """The JSON form of a value."""
+    if isinstance(value, Location):
+        return value.to_wire()
+    return value
+
+
+def normalize_pin(pin: str) -> str:
+    """`V5` and `v5` are the same pin; Blynk answers in lower case."""
+    normalized = pin.strip().lower()
+    if not _PIN.match(normalized):
+        raise ValueError(f"not a pin: {pin!r}")
+    return normalized
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """The organization an OAuth client belongs to."""
+
+    id: int
+    name: str
+    parent_id: int | None = None
+    timezone: str | None = None
+    unit_system: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> Organization:
+        """Parse `GET /api/v1/organization/profile`."""
+        obj = _object(data, "organization")
+        return cls(
+            id=_int(obj, "id"),
+            name=_str(obj, "name"),
+            parent_id=_opt_int(obj, "parentOrganizationId"),
+            timezone=_opt_str(obj, "tz"),
+            unit_system=_opt_str(obj, "unitSystem"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HardwareInfo:
+    """What a device's firmware reported about itself."""
+
+    firmware_version: str | None = None
+    blynk_version: str | None = None
+    board_type: str | None = None
+    build: str | None = None
+    template_code: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> HardwareInfo | None:
+        """Parse `hardwareInfo`, which is absent for a device that never connected."""
+        if not isinstance(data, Mapping):
+            return None
+        return cls(
+            firmware_version=_opt_str(data, "version"),
+            blynk_version=_opt_str(data, "blynkVersion"),
+            board_type=_opt_str(data, "boardType"),
+            build=_opt_str(data, "build"),
+            template_code=_opt_str(data, "templateId"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A device of the organization (its auth token is not kept)."""
+
+    id: int
+    name: str
+    template_id: int
+    org_id: int
+    hardware: HardwareInfo | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> Device:
+        """Parse one entry of the device list, or a device info answer."""
+        obj = _object(data, "device")
+        return cls(
+            id=_int(obj, "id"),
+            name=_str(obj, "name"),
+            template_id=_int(obj, "templateId"),
+            org_id=_int(obj, "orgId"),
+            hardware=HardwareInfo.from_json(obj.get("hardwareInfo")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A device template (a product)."""
+
+    id: int
+    name: str
+    board_type: str | None = None
+    codes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> Template:
+        """Parse `GET /api/v1/organization/template`."""
+        obj = _object(data, "template")
+        codes = obj.get("templateIds")
+        return cls(
+            id=_int(obj, "id"),
+            name=_str(obj, "name"),
+            board_type=_opt_str(obj, "boardType"),
+            codes=tuple(str(code) for code in codes) if isinstance(codes, list) else (),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Datastream:
+    """A datastream definition of a template."""
+
+    id: int | None
+    """The datastream id; None where only the pin is known (the Device API)."""
+    label: str
+    pin: str
+    type: DatastreamType
+    alias: str | None = None
+    units: str | None = None
+    min: float | None = None
+    max: float | None = None
+    writable: bool = False
+    """`isForActions`: the datastream can be set from automations, the closest thing to writable."""
+
+    @classmethod
+    def from_json(cls, data: Any) -> Datastream:
+        """Parse one entry of `GET /api/v1/organization/template/datastreams`."""
+        obj = _object(data, "datastream")
+        pin = obj.get("pin")
+        prefix = _PIN_PREFIX.get(str(obj.get("pinType", "VIRTUAL")).upper(), "v")
+        return cls(
+            id=_int(obj, "id"),
+            label=_str(obj, "label"),
+            pin=f"{prefix}{pin}" if isinstance(pin, int) else str(pin or "").lower(),
+            type=DatastreamType.parse(obj.get("type")),
+            alias=_opt_str(obj, "alias"),
+            units=_opt_str(obj, "units"),
+            min=_opt_float(obj, "min"),
+            max=_opt_float(obj, "max"),
+            writable=obj.get("isForActions") is True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DatastreamValue:
+    """A datastream's current value as the Platform API reads it."""
+
+    datastream_id: int
+    pin: str
+    value: Value | None
+    updated_at: int | None = field(default=None, compare=False)
+    """Epoch milliseconds of the last report. Not compared: an unchanged value is unchanged."""
+
+    @classmethod
+    def from_json(cls, data: Any) -> DatastreamValue:
+        """Parse a `DataStreamValue`; `value` and `updatedAt` are absent for a never-set one."""
+        obj = _object(data, "datastream value")
+        return cls(
+            datastream_id=_int(obj, "dataStreamId"),
+            pin=str(obj.get("pin", "")).lower(),
+            value=parse_value(obj.get("value")),
+            updated_at=_opt_int(obj, "updatedAt"),
+        )
+
+    @classmethod
+    def list_from_json(cls, data: Any) -> list[DatastreamValue]:
+        """Parse the v2 read: documented both as `{"dataStreams": [...]}` and as a bare list."""
+        if isinstance(data, Mapping):
+            data = data.get("dataStreams")
+        return [cls.from_json(item) for item in _list(data, "datastream values")]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """One stored value of a datastream."""
+
+    ts: int
+    """Epoch milliseconds."""
+    value: Value
+
+    @classmethod
+    def from_json(cls, data: Any) -> HistoryPoint:
+        """Parse one entry of the history `content`."""
+        obj = _object(data, "history point")
+        value = parse_value(obj.get("value"))
+        if value is None:
+            raise BlynkResponseError("history point without a value")
+        return cls(ts=_int(obj, "createdAt"), value=value)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    """How many points a chunked upload sent, in how many requests."""
+
+    points: int
+    requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchUpdateResult:
+    """What a batch update skipped: counters per reason, or per-row reasons in debug mode."""
+
+    skipped: Mapping[str, int]
+    reasons: tuple[str, ...]
+    requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a paged read."""
+
+    content: list[Any]
+    total: int
+
+    @classmethod
+    def from_json(cls, data: Any) -> Page:
+        """Parse the `{"content": [...], "totalElements": N}` envelope."""
+        obj = _object(data, "page")
+        return cls(
+            content=_list(obj.get("content"), "page content"), total=_int(obj, "totalElements")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """An OAuth2 access token and its lifetime in seconds."""
+
+    token: str = field(repr=False)
+    expires_in: float
+
+    @classmethod
+    def from_json(cls, data: Any) -> AccessToken:
+        """Parse the token endpoint's answer."""
+        obj = _object(data, "token")
+        expires_in = obj.get("expires_in")
+        if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+            raise BlynkResponseError("`expires_in` is missing or not a number")
+        return cls(token=_str(obj, "access_token"), expires_in=float(expires_in))
+
+
+def parse_online(data: Any) -> bool:
+    """Parse `{"connected": bool}`."""
+    connected = _object(data, "connectivity").get("connected")
+    if not isinstance(connected, bool):
+        raise BlynkResponseError("`connected` is missing or not a boolean")
+    return connected
+
+
+def parse_datastreams(data: Any) -> list[Datastream]:
+    """Parse a template's datastream list."""
+    return [Datastream.from_json(item) for item in _list(data, "datastreams")]
+
+
+def parse_batch_values(data: Any) -> dict[int, list[DatastreamValue]]:
+    """Parse a batch read: a list of `{"deviceId", "dataStreams": [...]}`."""
+    return {
+        _int(_object(item, "device values"), "deviceId"): DatastreamValue.list_from_json(item)
+        for item in _list(data, "batch of devices")
+    }
+
+
+def parse_pin_values(data: Any) -> dict[str, Value | None]:
+    """Parse the Device API's `{"v1": 1.0, "v4": [lon, lat]}` object."""
+    return {pin.lower(): parse_value(value) for pin, value in _object(data, "pins").items()}
+
+
+def parse_skipped(data: Any) -> tuple[dict[str, int], list[str]]:
+    """Parse a batch update's skip counters and (debug mode) reasons."""
+    obj = _object(data, "skip counters")
+    counters = {
+        key: count
+        for key, count in obj.items()
+        if isinstance(count, int) and not isinstance(count, bool)
+    }
+    return counters, [str(reason) for reason in obj.get("skippedRows") or ()]
+
+
+def _list(data: Any, what: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise BlynkResponseError(f"expected a list of {what}")
+    return data
+
+
+def _object(data: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise BlynkResponseError(f"expected a JSON object for the {what}")
+    return data
+
+
+def _int(obj: Mapping[str, Any], key: str) -> int:
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BlynkResponseError(f"`{key}` is missing or not an integer")
+    return value
+
+
+def _str(obj: Mapping[str, Any], key: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str):
+        raise BlynkResponseError(f"`{key}` is missing or not a string")
+    return value
+
+
+def _opt_int(obj: Mapping[str, Any], key: str) -> int | None:
+    value = obj.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _opt_float(obj: Mapping[str, Any], key: str) -> float | None:
+    value = obj.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    return value if isinstance(value, str) and value else None

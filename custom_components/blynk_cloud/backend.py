@@ -1,0 +1,285 @@
+"""What differs between the two modes, behind one interface the coordinators and actions use.
+
+Organization mode reads the Platform API for every device of an organization; device mode reads
+the Device HTTPS API for one device. Both present devices, their datastreams (by pin), current
+values (by pin) and connectivity the same way.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import override
+
+from .api import (
+    BlynkDeviceClient,
+    BlynkNotFoundError,
+    BlynkPlatformClient,
+    Datastream,
+    DatastreamType,
+    HardwareInfo,
+    Location,
+    Template,
+    Value,
+)
+from .api.http import BlynkHttp
+from .const import LOGGER, Mode
+from .mapping import EntityKind
+
+DEVICE_MODE_DEVICE_ID = 0
+"""A device-mode entry holds exactly one device; it has no Blynk id the Device API reveals."""
+
+type Values = Mapping[int, Mapping[str, Value | None]]
+"""Current values: Blynk device id -> pin -> value (None: never set)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlynkDevice:
+    """What discovery knows of a device: identity, naming and datastreams (by pin)."""
+
+    id: int
+    name: str
+    template_id: int | None = None
+    model: str | None = None
+    hardware: HardwareInfo | None = None
+    datastreams: Mapping[str, Datastream] = field(default_factory=dict)
+
+
+class Backend[ClientT: BlynkHttp](ABC):
+    """One mode's way of discovering, reading and writing."""
+
+    mode: Mode
+    client: ClientT
+
+    @abstractmethod
+    async def discover(self) -> dict[int, BlynkDevice]:
+        """Every device with its datastream definitions."""
+
+    @abstractmethod
+    async def read_values(
+        self, devices: Mapping[int, BlynkDevice]
+    ) -> dict[int, dict[str, Value | None]]:
+        """Current values of these devices; a device the server skipped is absent."""
+
+    @abstractmethod
+    async def read_connectivity(self, devices: Mapping[int, BlynkDevice]) -> dict[int, bool]:
+        """Whether each device is connected now."""
+
+    @abstractmethod
+    async def write(self, device: BlynkDevice, datastream: Datastream, value: Value) -> None:
+        """Set one datastream."""
+
+    @abstractmethod
+    async def write_many(
+        self, device: BlynkDevice, values: Sequence[tuple[Datastream, Value]]
+    ) -> None:
+        """Set several datastreams of one device in one request."""
+
+    @abstractmethod
+    def datastream_key(self, device: BlynkDevice, datastream: Datastream) -> str:
+        """The key of a datastream's options: shared by every device of a template."""
+
+    @abstractmethod
+    def device_key(self, device: BlynkDevice) -> str:
+        """A stable identifier of a device, scoped to the organization or the entry."""
+
+    def unique_id(self, device: BlynkDevice, datastream: Datastream) -> str:
+        """The unique ID of a datastream's entity: never changes, never holds a secret."""
+        ident = datastream.pin if datastream.id is None else datastream.id
+        return f"{self.device_key(device)}_{ident}"
+
+
+class OrganizationBackend(Backend[BlynkPlatformClient]):
+    """Platform API: batch reads of ten devices a request, templates read once each."""
+
+    mode = Mode.ORGANIZATION
+
+    def __init__(
+        self, client: BlynkPlatformClient, scope: str, *, include_sub_organizations: bool
+    ) -> None:
+        """`scope` is the entry's unique ID: server and organization."""
+        self.client = client
+        self._scope = scope
+        self._include_sub_organizations = include_sub_organizations
+
+    @override
+    async def discover(self) -> dict[int, BlynkDevice]:
+        devices = await self.client.devices(
+            include_sub_organizations=self._include_sub_organizations
+        )
+        template_ids = sorted({device.template_id for device in devices})
+        templates = await asyncio.gather(
+            *(self._template(template_id) for template_id in template_ids)
+        )
+        by_template = dict(zip(template_ids, templates, strict=True))
+        return {
+            device.id: BlynkDevice(
+                id=device.id,
+                name=device.name,
+                template_id=device.template_id,
+                model=template.name if (template := by_template[device.template_id][0]) else None,
+                hardware=device.hardware,
+                datastreams=by_template[device.template_id][1],
+            )
+            for device in devices
+        }
+
+    async def _template(self, template_id: int) -> tuple[Template | None, dict[str, Datastream]]:
+        """A template and its datastreams; one the client cannot see yields no entities."""
+        try:
+            template, datastreams = await asyncio.gather(
+                self.client.template(template_id), self.client.template_datastreams(template_id)
+            )
+        except BlynkNotFoundError:
+            LOGGER.warning(
+                "Template %s is not accessible; its devices get no entities", template_id
+            )
+            return None, {}
+        return template, {datastream.pin: datastream for datastream in datastreams}
+
+    @override
+    async def read_values(
+        self, devices: Mapping[int, BlynkDevice]
+    ) -> dict[int, dict[str, Value | None]]:
+        answer = await self.client.batch_values(list(devices))
+        return {
+            device_id: {item.pin: item.value for item in values}
+            for device_id, values in answer.items()
+        }
+
+    @override
+    async def read_connectivity(self, devices: Mapping[int, BlynkDevice]) -> dict[int, bool]:
+        return await self.client.devices_online(list(devices))
+
+    @override
+    async def write(self, device: BlynkDevice, datastream: Datastream, value: Value) -> None:
+        await self.client.write_value(device.id, _id(datastream), value)
+
+    @override
+    async def write_many(
+        self, device: BlynkDevice, values: Sequence[tuple[Datastream, Value]]
+    ) -> None:
+        await self.client.write_values(
+            device.id, {_id(datastream): value for datastream, value in values}
+        )
+
+    @override
+    def datastream_key(self, device: BlynkDevice, datastream: Datastream) -> str:
+        return f"{device.template_id}:{datastream.pin}"
+
+    @override
+    def device_key(self, device: BlynkDevice) -> str:
+        return f"{self._scope}_{device.id}"
+
+
+class DeviceBackend(Backend[BlynkDeviceClient]):
+    """Device HTTPS API: one `getAll` per poll, datastreams inferred from the values."""
+
+    mode = Mode.DEVICE
+
+    def __init__(
+        self,
+        client: BlynkDeviceClient,
+        entry_id: str,
+        name: str,
+        *,
+        pins: Mapping[str, EntityKind],
+    ) -> None:
+        """`pins` have a choice in the options: they get entities even before they have values."""
+        self.client = client
+        self._entry_id = entry_id
+        self._name = name
+        self._pins = pins
+        self._last_values: dict[str, Value | None] | None = None
+
+    @override
+    async def discover(self) -> dict[int, BlynkDevice]:
+        # The latest poll already tells which pins exist: discovery costs no message.
+        values = self._last_values if self._last_values is not None else await self._get_all()
+        missing = [pin for pin in self._pins if pin not in values]
+        if missing:
+            values = {**values, **await self.client.get(missing)}
+        datastreams = {
+            pin: Datastream(id=None, label=pin.upper(), pin=pin, type=self._type(pin, value))
+            for pin, value in sorted(values.items(), key=lambda item: _pin_order(item[0]))
+        }
+        for pin in self._pins:
+            datastreams.setdefault(
+                pin, Datastream(id=None, label=pin.upper(), pin=pin, type=self._type(pin, None))
+            )
+        return {
+            DEVICE_MODE_DEVICE_ID: BlynkDevice(
+                id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=datastreams
+            )
+        }
+
+    def _type(self, pin: str, value: Value | None) -> DatastreamType:
+        return _type_of(value, self._pins.get(pin, EntityKind.AUTO))
+
+    async def _get_all(self) -> dict[str, Value | None]:
+        self._last_values = await self.client.get_all()
+        return self._last_values
+
+    @override
+    async def read_values(
+        self, devices: Mapping[int, BlynkDevice]
+    ) -> dict[int, dict[str, Value | None]]:
+        return {DEVICE_MODE_DEVICE_ID: await self._get_all()}
+
+    @override
+    async def read_connectivity(self, devices: Mapping[int, BlynkDevice]) -> dict[int, bool]:
+        return {DEVICE_MODE_DEVICE_ID: await self.client.is_hardware_connected()}
+
+    @override
+    async def write(self, device: BlynkDevice, datastream: Datastream, value: Value) -> None:
+        await self.client.update(datastream.pin, value)
+
+    @override
+    async def write_many(
+        self, device: BlynkDevice, values: Sequence[tuple[Datastream, Value]]
+    ) -> None:
+        await self.client.batch_update({datastream.pin: value for datastream, value in values})
+
+    @override
+    def datastream_key(self, device: BlynkDevice, datastream: Datastream) -> str:
+        return datastream.pin
+
+    @override
+    def device_key(self, device: BlynkDevice) -> str:
+        return self._entry_id
+
+
+def _id(datastream: Datastream) -> int:
+    if datastream.id is None:  # pragma: no cover - organization datastreams always have ids
+        raise ValueError(f"datastream {datastream.pin} has no id")
+    return datastream.id
+
+
+_KIND_TYPES = {
+    EntityKind.NUMBER: DatastreamType.DOUBLE,
+    EntityKind.SWITCH: DatastreamType.INT,
+    EntityKind.BINARY_SENSOR: DatastreamType.INT,
+    EntityKind.DEVICE_TRACKER: DatastreamType.LOCATION,
+}
+
+
+def _type_of(value: Value | None, kind: EntityKind) -> DatastreamType:
+    """The type a device-mode value suggests; without a value, what the chosen entity needs."""
+    match value:
+        case bool():
+            return DatastreamType.BOOLEAN
+        case int():
+            return DatastreamType.INT
+        case float():
+            return DatastreamType.DOUBLE
+        case Location():
+            return DatastreamType.LOCATION
+        case str():
+            return DatastreamType.STRING
+    return _KIND_TYPES.get(kind, DatastreamType.STRING)
+
+
+def _pin_order(pin: str) -> tuple[str, int]:
+    return pin[0], int(pin[1:]) if pin[1:].isdigit() else 0

@@ -1,0 +1,503 @@
+"""Config flow: organization (OAuth2 client) or device (auth token) mode; reauth; reconfigure;
+options (polling, sub-organizations, and the entity each datastream becomes)."""  # noqa: D205, D209
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+import hashlib
+from typing import Any, override
+
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import (
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_HOST,
+    CONF_NAME,
+    CONF_SCAN_INTERVAL,
+    CONF_TOKEN,
+)
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio as vol
+
+from .api import (
+    REGIONAL_HOSTS,
+    BlynkConnectionError,
+    BlynkDeviceClient,
+    BlynkError,
+    BlynkInvalidCredentialsError,
+    BlynkInvalidHostError,
+    BlynkPlatformClient,
+    BlynkScopeError,
+    BlynkServer,
+    normalize_pin,
+)
+from .const import (
+    CONF_DATASTREAMS,
+    CONF_ENTITY,
+    CONF_INCLUDE_SUB_ORGANIZATIONS,
+    CONF_MAX,
+    CONF_MIN,
+    CONF_MODE,
+    CONF_STEP,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
+    Mode,
+)
+from .coordinator import BlynkConfigEntry
+from .mapping import COMPATIBLE_KINDS, EntityKind
+
+CONF_DATASTREAM = "datastream"
+DEFAULT_HOST = "blynk.cloud"
+DEFAULT_DEVICE_NAME = "Blynk device"
+
+_HOST_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=list(REGIONAL_HOSTS), custom_value=True, mode=SelectSelectorMode.DROPDOWN
+    )
+)
+_SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_TEXT = TextSelector()
+
+
+class InvalidInputError(Exception):
+    """A failed validation, shown on the form as `error` on `field`."""
+
+    def __init__(self, error: str, field: str = "base", **placeholders: str) -> None:
+        """Name the translated error and where it shows."""
+        super().__init__(error)
+        self.error = error
+        self.field = field
+        self.placeholders = placeholders
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """What a successful check learned: the entry's unique ID, title and server."""
+
+    unique_id: str
+    title: str
+    host: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def device_unique_id(token: str) -> str:
+    """A device-mode entry's unique ID: a one-way hash, so the token never shows."""
+    return f"device_{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
+class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a Blynk organization or a single Blynk device."""
+
+    VERSION = 1
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: BlynkConfigEntry) -> BlynkOptionsFlow:
+        return BlynkOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose the mode."""
+        return self.async_show_menu(step_id="user", menu_options=[Mode.ORGANIZATION, Mode.DEVICE])
+
+    async def async_step_organization(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Organization mode: server, OAuth2 client id and secret."""
+        return await self._async_step_credentials(Mode.ORGANIZATION, "organization", user_input)
+
+    async def async_step_device(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Device mode: server and device auth token."""
+        return await self._async_step_credentials(Mode.DEVICE, "device", user_input)
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The credentials stopped working."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask only for the new secret(s); keep the server and everything else."""
+        entry = self._get_reauth_entry()
+        return await self._async_step_credentials(
+            Mode(entry.data[CONF_MODE]), "reauth_confirm", user_input, entry.data
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the server and the credentials (an empty secret keeps the current one)."""
+        entry = self._get_reconfigure_entry()
+        return await self._async_step_credentials(
+            Mode(entry.data[CONF_MODE]), "reconfigure", user_input, entry.data
+        )
+
+    async def _async_step_credentials(
+        self,
+        mode: Mode,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        current: Mapping[str, Any] | None = None,
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        suggested = dict(user_input or {})
+        if user_input is not None:
+            data = {**(current or {}), **_filled(user_input), CONF_MODE: mode}
+            try:
+                validated = await self._validate(mode, data)
+            except InvalidInputError as err:
+                errors[err.field] = err.error
+                placeholders.update(err.placeholders)
+                if err.error == "wrong_region":
+                    suggested[CONF_HOST] = err.placeholders["host"]
+            else:
+                return await self._async_finish(mode, validated, data)
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                _credentials_schema(mode, step_id, current), suggested or _safe(current)
+            ),
+            errors=errors,
+            description_placeholders={"title": self._title(), **placeholders},
+        )
+
+    def _title(self) -> str:
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            return (
+                self._get_reauth_entry().title
+                if self.source == SOURCE_REAUTH
+                else (self._get_reconfigure_entry().title)
+            )
+        return ""
+
+    async def _async_finish(
+        self, mode: Mode, validated: Validated, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        data = {**data, **validated.data, CONF_HOST: validated.host}
+        data.pop(CONF_NAME, None)
+        await self.async_set_unique_id(validated.unique_id)
+        if self.source == SOURCE_REAUTH:
+            if mode is Mode.ORGANIZATION:
+                self._abort_if_unique_id_mismatch(reason="wrong_account")
+            return self.async_update_reload_and_abort(
+                self._get_reauth_entry(), unique_id=validated.unique_id, data=data
+            )
+        if self.source == SOURCE_RECONFIGURE:
+            if mode is Mode.ORGANIZATION:
+                self._abort_if_unique_id_mismatch(reason="wrong_account")
+            else:
+                self._abort_if_unique_id_configured()
+            return self.async_update_reload_and_abort(
+                self._get_reconfigure_entry(), unique_id=validated.unique_id, data=data
+            )
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(title=validated.title, data=data)
+
+    async def _validate(self, mode: Mode, data: Mapping[str, Any]) -> Validated:
+        """Make a real call with the credentials; map each failure to an actionable error."""
+        try:
+            server = BlynkServer.parse(str(data.get(CONF_HOST, "")))
+        except BlynkInvalidHostError as err:
+            raise InvalidInputError("invalid_host", CONF_HOST) from err
+        moved: list[BlynkServer] = []
+        try:
+            if mode is Mode.ORGANIZATION:
+                validated = await self._validate_organization(server, data, moved.append)
+            else:
+                validated = await self._validate_device(server, data, moved.append)
+        except BlynkScopeError as err:
+            raise InvalidInputError("scope_not_enabled") from err
+        except BlynkInvalidCredentialsError as err:
+            if mode is Mode.DEVICE and (host := await self._find_region(server, data)):
+                raise InvalidInputError("wrong_region", CONF_HOST, host=host) from err
+            raise InvalidInputError("invalid_auth") from err
+        except BlynkConnectionError as err:
+            raise InvalidInputError("cannot_connect") from err
+        except BlynkError as err:
+            LOGGER.exception("Unexpected answer from the Blynk server")
+            raise InvalidInputError("unknown") from err
+        if moved:
+            # Blynk answered 308: these credentials live in another region.
+            raise InvalidInputError("wrong_region", CONF_HOST, host=moved[-1].host)
+        return validated
+
+    async def _validate_organization(
+        self, server: BlynkServer, data: Mapping[str, Any], on_move: Any
+    ) -> Validated:
+        client = BlynkPlatformClient(
+            async_get_clientsession(self.hass),
+            server,
+            data[CONF_CLIENT_ID],
+            data[CONF_CLIENT_SECRET],
+            on_server_change=on_move,
+        )
+        organization = await client.authenticate()
+        return Validated(
+            unique_id=f"{server.scope}:{organization.id}",
+            title=organization.name,
+            host=server.host,
+        )
+
+    async def _validate_device(
+        self, server: BlynkServer, data: Mapping[str, Any], on_move: Any
+    ) -> Validated:
+        client = BlynkDeviceClient(
+            async_get_clientsession(self.hass), server, data[CONF_TOKEN], on_server_change=on_move
+        )
+        await client.authenticate()
+        title = data.get(CONF_NAME)
+        if not title and self.source not in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            try:
+                title = await client.device_name()
+            except BlynkError:
+                title = None  # a template without the metafield: fall back to a plain name
+        return Validated(
+            unique_id=device_unique_id(data[CONF_TOKEN]),
+            title=title or DEFAULT_DEVICE_NAME,
+            host=server.host,
+        )
+
+    async def _find_region(self, server: BlynkServer, data: Mapping[str, Any]) -> str | None:
+        """Find the region of a token this Blynk.Cloud host called invalid (GeoDNS mix-ups)."""
+        if server.host not in REGION_CANDIDATES:
+            return None
+        session = async_get_clientsession(self.hass)
+        candidates = [host for host in REGION_CANDIDATES if host != server.host]
+
+        async def accepts(host: str) -> bool:
+            try:
+                await BlynkDeviceClient(session, host, data[CONF_TOKEN]).authenticate()
+            except BlynkError:
+                return False
+            return True
+
+        answers = await asyncio.gather(*(accepts(host) for host in candidates))
+        return next((host for host, ok in zip(candidates, answers, strict=True) if ok), None)
+
+
+REGION_CANDIDATES: tuple[str, ...] = REGIONAL_HOSTS
+"""Where a device token may live when the chosen Blynk.Cloud host says "Invalid token."."""
+
+
+def _filled(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop empty fields: an empty secret in reconfigure keeps the current one."""
+    return {
+        key: value.strip() if isinstance(value, str) else value
+        for key, value in user_input.items()
+        if value not in ("", None)
+    }
+
+
+def _safe(current: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a form may show of an entry: never its secrets."""
+    if current is None:
+        return {CONF_HOST: DEFAULT_HOST}
+    return {key: current[key] for key in (CONF_HOST, CONF_CLIENT_ID) if key in current}
+
+
+def _credentials_schema(mode: Mode, step_id: str, current: Mapping[str, Any] | None) -> vol.Schema:
+    """The form of a step: reauth asks for secrets only; an empty secret keeps the current one."""
+    secret = CONF_CLIENT_SECRET if mode is Mode.ORGANIZATION else CONF_TOKEN
+    keep_secret = step_id == "reconfigure"
+    fields: dict[Any, Any] = {}
+    if step_id != "reauth_confirm":
+        fields[vol.Required(CONF_HOST)] = _HOST_SELECTOR
+    if mode is Mode.ORGANIZATION:
+        fields[vol.Required(CONF_CLIENT_ID)] = _TEXT
+    fields[vol.Optional(secret) if keep_secret else vol.Required(secret)] = _SECRET
+    if mode is Mode.DEVICE and current is None:
+        fields[vol.Optional(CONF_NAME)] = _TEXT
+    return vol.Schema(fields)
+
+
+class BlynkOptionsFlow(OptionsFlowWithReload):
+    """Polling, sub-organizations, and the entity each datastream becomes."""
+
+    def __init__(self) -> None:
+        """Start with no datastream picked."""
+        self._key: str | None = None
+
+    @property
+    def _mode(self) -> Mode:
+        return Mode(self.config_entry.data[CONF_MODE])
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose what to change."""
+        return self.async_show_menu(step_id="init", menu_options=["settings", "datastreams"])
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Polling interval, and in organization mode the sub-organizations' devices."""
+        if user_input is not None:
+            return self.async_create_entry(data={**self.config_entry.options, **user_input})
+        mode = self._mode
+        fields: dict[Any, Any] = {
+            vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL[mode]): vol.All(
+                NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL[mode],
+                        max=MAX_SCAN_INTERVAL,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Coerce(int),
+            )
+        }
+        if mode is Mode.ORGANIZATION:
+            fields[vol.Required(CONF_INCLUDE_SUB_ORGANIZATIONS, default=False)] = BooleanSelector()
+        return self.async_show_form(
+            step_id="settings",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(fields), self.config_entry.options
+            ),
+        )
+
+    async def async_step_datastreams(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick a datastream (device mode also takes a pin the device has not set yet)."""
+        if self.config_entry.state.recoverable is False or not hasattr(
+            self.config_entry, "runtime_data"
+        ):
+            return self.async_abort(reason="not_loaded")
+        choices = _datastream_choices(self.config_entry)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            key = user_input[CONF_DATASTREAM]
+            if key not in choices and self._mode is Mode.DEVICE:
+                try:
+                    key = normalize_pin(key)
+                except ValueError:
+                    errors[CONF_DATASTREAM] = "invalid_pin"
+            elif key not in choices:
+                errors[CONF_DATASTREAM] = "unknown_datastream"
+            if not errors:
+                self._key = key
+                return await self.async_step_datastream()
+        return self.async_show_form(
+            step_id="datastreams",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_DATASTREAM): SelectSelector(
+                        SelectSelectorConfig(
+                            options=[
+                                SelectOptionDict(value=key, label=label)
+                                for key, label in choices.items()
+                            ],
+                            custom_value=self._mode is Mode.DEVICE,
+                            mode=SelectSelectorMode.DROPDOWN,
+                            sort=True,
+                        )
+                    )
+                }
+            ),
+            errors=errors,
+        )
+
+    async def async_step_datastream(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the entity, and number bounds and step where the template gives none."""
+        assert self._key is not None  # noqa: S101 - set by the previous step
+        current = self.config_entry.options.get(CONF_DATASTREAMS, {})
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            low, high = user_input.get(CONF_MIN), user_input.get(CONF_MAX)
+            if low is not None and high is not None and low >= high:
+                errors[CONF_MAX] = "max_not_above_min"
+            else:
+                choice = {k: v for k, v in user_input.items() if v is not None}
+                datastreams = {k: v for k, v in current.items() if k != self._key}
+                if choice != {CONF_ENTITY: EntityKind.AUTO}:
+                    datastreams[self._key] = choice
+                return self.async_create_entry(
+                    data={**self.config_entry.options, CONF_DATASTREAMS: datastreams}
+                )
+        kinds = _kinds_for(self.config_entry, self._key)
+        number = NumberSelector(NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any"))
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_ENTITY, default=EntityKind.AUTO): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[EntityKind.AUTO, *kinds, EntityKind.NONE],
+                        translation_key="entity_kind",
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Optional(CONF_MIN): number,
+                vol.Optional(CONF_MAX): number,
+                vol.Optional(CONF_STEP): NumberSelector(
+                    NumberSelectorConfig(mode=NumberSelectorMode.BOX, min=0.000001, step="any")
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="datastream",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or current.get(self._key, {})
+            ),
+            errors=errors,
+            description_placeholders={
+                "datastream": _datastream_choices(self.config_entry).get(self._key, self._key)
+            },
+        )
+
+
+def _datastream_choices(entry: BlynkConfigEntry) -> dict[str, str]:
+    """Every datastream the entry knows, by options key, with a readable label."""
+    runtime = entry.runtime_data
+    choices: dict[str, str] = {}
+    for device in runtime.discovery.data.values():
+        for datastream in device.datastreams.values():
+            key = runtime.backend.datastream_key(device, datastream)
+            owner = device.model or device.name
+            choices.setdefault(
+                key, f"{owner} - {datastream.alias or datastream.label} ({datastream.pin})"
+            )
+    return choices
+
+
+def _kinds_for(entry: BlynkConfigEntry, key: str) -> tuple[EntityKind, ...]:
+    """The entity kinds that can hold the datastream's values (all of them for a new pin)."""
+    runtime = entry.runtime_data
+    for device in runtime.discovery.data.values():
+        for datastream in device.datastreams.values():
+            if runtime.backend.datastream_key(device, datastream) == key:
+                return COMPATIBLE_KINDS[datastream.type]
+    return (
+        EntityKind.SENSOR,
+        EntityKind.BINARY_SENSOR,
+        EntityKind.SWITCH,
+        EntityKind.NUMBER,
+        EntityKind.TEXT,
+        EntityKind.DEVICE_TRACKER,
+    )

@@ -1,0 +1,46 @@
+"""Constants of the Blynk Cloud integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+import logging
+from typing import Final
+
+DOMAIN: Final = "blynk_cloud"
+LOGGER = logging.getLogger(__package__)
+
+CONF_MODE: Final = "mode"
+CONF_INCLUDE_SUB_ORGANIZATIONS: Final = "include_sub_organizations"
+CONF_DATASTREAMS: Final = "datastreams"
+"""Options: per-datastream entity choices, keyed by `datastream_key`."""
+CONF_ENTITY: Final = "entity"
+CONF_MIN: Final = "min"
+CONF_MAX: Final = "max"
+CONF_STEP: Final = "step"
+
+
+class Mode(StrEnum):
+    """How an entry talks to Blynk."""
+
+    ORGANIZATION = "organization"
+    """Platform API with an OAuth2 client: every device of an organization."""
+    DEVICE = "device"
+    """Device HTTPS API with one device's auth token: works on every plan."""
+
+
+# Organization mode reads ten devices per request, so even large fleets poll cheaply.
+DEFAULT_SCAN_INTERVAL: Final = {Mode.ORGANIZATION: 30, Mode.DEVICE: 60}
+"""Seconds. Device mode pays one message of the plan's monthly quota per request."""
+MIN_SCAN_INTERVAL: Final = {Mode.ORGANIZATION: 10, Mode.DEVICE: 15}
+MAX_SCAN_INTERVAL: Final = 3600
+CONNECTIVITY_INTERVAL: Final = {
+    Mode.ORGANIZATION: timedelta(minutes=5),
+    Mode.DEVICE: timedelta(minutes=10),
+}
+"""Organization mode asks once per device, so connectivity is read less often than values."""
+DISCOVERY_INTERVAL: Final = timedelta(minutes=15)
+
+FREE_PLAN_MONTHLY_MESSAGES: Final = 100_000
+"""Device messages a month on Blynk's Free plan; every Device HTTPS API request is one."""
+SECONDS_PER_MONTH: Final = 30 * 24 * 3600

@@ -1,0 +1,192 @@
+"""Coordinators: discovery on a slow cadence, values every poll, connectivity in between.
+
+Three coordinators keep the cadences and the failures apart: a failed connectivity read leaves
+values alone, and a poll never pays for discovery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import time
+from typing import Any, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_SCAN_INTERVAL
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .api import Datastream, Value
+from .backend import Backend, BlynkDevice, Values
+from .const import (
+    CONNECTIVITY_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    DISCOVERY_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    Mode,
+)
+from .errors import translate_errors
+from .mapping import AUTOMATIC, Override
+
+type BlynkConfigEntry = ConfigEntry[BlynkRuntimeData]
+
+
+@dataclass(kw_only=True, slots=True)
+class BlynkRuntimeData:
+    """What a loaded entry holds."""
+
+    backend: Backend[Any]
+    discovery: BlynkDiscoveryCoordinator
+    values: BlynkValuesCoordinator
+    connectivity: BlynkConnectivityCoordinator
+    overrides: Mapping[str, Override]
+    """The options' per-datastream choices, by `Backend.datastream_key`."""
+
+    def override(self, device: BlynkDevice, datastream: Datastream) -> Override:
+        """The user's choice for a datastream, or the automatic one."""
+        return self.overrides.get(self.backend.datastream_key(device, datastream), AUTOMATIC)
+
+
+class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT]):
+    """A coordinator of one entry that reads through the entry's backend."""
+
+    config_entry: BlynkConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: BlynkConfigEntry,
+        backend: Backend[Any],
+        *,
+        name: str,
+        update_interval: timedelta | None,
+    ) -> None:
+        """Skip listeners when nothing changed: entities then write no state."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{entry.title} {name}",
+            update_interval=update_interval,
+            always_update=False,
+        )
+        self.backend = backend
+        self.last_success: datetime | None = None
+        self.last_duration: float | None = None
+
+    async def _fetch(self) -> DataT:
+        raise NotImplementedError
+
+    @override
+    async def _async_update_data(self) -> DataT:
+        started = time.monotonic()
+        async with translate_errors():
+            data = await self._fetch()
+        self.last_duration = time.monotonic() - started
+        self.last_success = dt_util.utcnow()
+        return data
+
+
+class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
+    """Devices and their datastream definitions; devices gone from Blynk leave the registry."""
+
+    def __init__(self, hass: HomeAssistant, entry: BlynkConfigEntry, backend: Backend[Any]) -> None:
+        """Device mode has nothing to rediscover on its own: its values reveal new pins."""
+        super().__init__(
+            hass,
+            entry,
+            backend,
+            name="discovery",
+            update_interval=DISCOVERY_INTERVAL if backend.mode is Mode.ORGANIZATION else None,
+        )
+
+    @override
+    async def _fetch(self) -> Mapping[int, BlynkDevice]:
+        devices = await self.backend.discover()
+        self._remove_stale_devices(devices)
+        return devices
+
+    def _remove_stale_devices(self, devices: Mapping[int, BlynkDevice]) -> None:
+        """Remove registry devices of this entry that Blynk no longer lists (also while offline)."""
+        current = {(DOMAIN, self.backend.device_key(device)) for device in devices.values()}
+        registry = dr.async_get(self.hass)
+        for entry in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            if entry.identifiers and not entry.identifiers & current:
+                LOGGER.info("Blynk device %s is gone; removing it", entry.name)
+                registry.async_remove_device(entry.id)
+
+
+class BlynkValuesCoordinator(BlynkCoordinator[Values]):
+    """Current values: ceil(devices / 10) requests a poll (organization), one (device mode)."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: BlynkConfigEntry,
+        backend: Backend[Any],
+        discovery: BlynkDiscoveryCoordinator,
+    ) -> None:
+        """Poll at the interval of the options."""
+        seconds = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL[backend.mode])
+        super().__init__(
+            hass, entry, backend, name="values", update_interval=timedelta(seconds=seconds)
+        )
+        self.discovery = discovery
+        self._unknown_pins: frozenset[tuple[int, str]] = frozenset()
+
+    @override
+    async def _fetch(self) -> Values:
+        values = await self.backend.read_values(self.discovery.data)
+        self._rediscover_on_new_pins(values)
+        return values
+
+    def _rediscover_on_new_pins(self, values: Values) -> None:
+        """A pin no template knew means the template changed: look again, once per change."""
+        devices = self.discovery.data
+        unknown = frozenset(
+            (device_id, pin)
+            for device_id, pins in values.items()
+            if device_id in devices
+            for pin in pins
+            if pin not in devices[device_id].datastreams
+        )
+        if unknown and unknown != self._unknown_pins:
+            self.config_entry.async_create_background_task(
+                self.hass, self.discovery.async_request_refresh(), "blynk_cloud rediscovery"
+            )
+        self._unknown_pins = unknown
+
+    @callback
+    def async_set_value(self, device_id: int, pin: str, value: Value) -> None:
+        """Show a written value at once, before the next poll confirms it."""
+        current = self.data.get(device_id, {})
+        self.async_set_updated_data({**self.data, device_id: {**current, pin: value}})
+
+
+class BlynkConnectivityCoordinator(BlynkCoordinator[Mapping[int, bool]]):
+    """Whether each device is connected; slower than values (one request a device)."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: BlynkConfigEntry,
+        backend: Backend[Any],
+        discovery: BlynkDiscoveryCoordinator,
+    ) -> None:
+        """Read at the mode's connectivity cadence."""
+        super().__init__(
+            hass,
+            entry,
+            backend,
+            name="connectivity",
+            update_interval=CONNECTIVITY_INTERVAL[backend.mode],
+        )
+        self.discovery = discovery
+
+    @override
+    async def _fetch(self) -> Mapping[int, bool]:
+        return await self.backend.read_connectivity(self.discovery.data)

@@ -1,0 +1,284 @@
+"""Which entity a datastream becomes, and with which unit and device class.
+
+The rules are data: a new Blynk unit is one line in `UNITS`. The options flow's per-datastream
+choice is applied here too, so every caller sees one decision and the reason for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+import re
+from typing import Any
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import (
+    DEGREE,
+    LIGHT_LUX,
+    PERCENTAGE,
+    REVOLUTIONS_PER_MINUTE,
+    SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfFrequency,
+    UnitOfInformation,
+    UnitOfLength,
+    UnitOfMass,
+    UnitOfPower,
+    UnitOfPressure,
+    UnitOfSoundPressure,
+    UnitOfSpeed,
+    UnitOfTemperature,
+    UnitOfTime,
+    UnitOfVolume,
+    UnitOfVolumeFlowRate,
+)
+
+from .api import Datastream, DatastreamType
+from .const import CONF_ENTITY, CONF_MAX, CONF_MIN, CONF_STEP
+
+INT_MIN = -2_147_483_648
+INT_MAX = 2_147_483_647
+"""Blynk's Integer range: the bounds of a number entity when the template gives none."""
+UNBOUNDED = 1e9
+"""Bounds of a Double number entity when the template gives none (shown as a box)."""
+MAX_STATE_LENGTH = 255
+"""Home Assistant's limit for a state; longer strings are cut."""
+MAX_TEXT_LENGTH = 1024
+"""Blynk's limit for a String value (bytes)."""
+
+
+class EntityKind(StrEnum):
+    """What a datastream becomes in Home Assistant."""
+
+    AUTO = "auto"
+    SENSOR = "sensor"
+    BINARY_SENSOR = "binary_sensor"
+    SWITCH = "switch"
+    NUMBER = "number"
+    TEXT = "text"
+    DEVICE_TRACKER = "device_tracker"
+    NONE = "none"
+
+
+_NUMERIC = frozenset({DatastreamType.INT, DatastreamType.DOUBLE, DatastreamType.ENUM})
+COMPATIBLE_KINDS: Mapping[DatastreamType, tuple[EntityKind, ...]] = {
+    DatastreamType.INT: (
+        EntityKind.SENSOR,
+        EntityKind.NUMBER,
+        EntityKind.SWITCH,
+        EntityKind.BINARY_SENSOR,
+    ),
+    DatastreamType.DOUBLE: (EntityKind.SENSOR, EntityKind.NUMBER),
+    DatastreamType.ENUM: (EntityKind.SENSOR, EntityKind.NUMBER),
+    DatastreamType.BOOLEAN: (EntityKind.SWITCH, EntityKind.BINARY_SENSOR, EntityKind.SENSOR),
+    DatastreamType.STRING: (EntityKind.SENSOR, EntityKind.TEXT),
+    DatastreamType.LOCATION: (EntityKind.DEVICE_TRACKER,),
+}
+"""The kinds the options flow offers per type: a choice that cannot hold the values is refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A user's choice for one datastream, from the options."""
+
+    entity: EntityKind = EntityKind.AUTO
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+
+    @classmethod
+    def from_options(cls, data: Mapping[str, Any] | None) -> Override:
+        """Read one entry of the `datastreams` option."""
+        if not data:
+            return cls()
+        return cls(
+            entity=EntityKind(data.get(CONF_ENTITY, EntityKind.AUTO)),
+            min=data.get(CONF_MIN),
+            max=data.get(CONF_MAX),
+            step=data.get(CONF_STEP),
+        )
+
+
+AUTOMATIC = Override()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The entity chosen for a datastream, and why (diagnostics show the reason)."""
+
+    kind: EntityKind
+    reason: str
+
+
+_T = DatastreamType
+_RULES: tuple[tuple[Callable[[Datastream], bool], EntityKind, str], ...] = (
+    (lambda ds: ds.type is _T.LOCATION, EntityKind.DEVICE_TRACKER, "LOCATION"),
+    (lambda ds: ds.type is _T.BOOLEAN and ds.writable, EntityKind.SWITCH, "writable BOOLEAN"),
+    (lambda ds: ds.type is _T.BOOLEAN, EntityKind.BINARY_SENSOR, "read-only BOOLEAN"),
+    (lambda ds: ds.type is _T.STRING and ds.writable, EntityKind.TEXT, "writable STRING"),
+    (lambda ds: ds.type is _T.STRING, EntityKind.SENSOR, "STRING"),
+    (lambda ds: ds.type is _T.ENUM, EntityKind.SENSOR, "ENUM (values as numbers)"),
+    (
+        lambda ds: ds.writable and ds.type is _T.INT and ds.min == 0 and ds.max == 1,
+        EntityKind.SWITCH,
+        "writable INT 0..1",
+    ),
+    (lambda ds: ds.writable, EntityKind.NUMBER, "writable INT or DOUBLE"),
+    (lambda _: True, EntityKind.SENSOR, "read-only INT or DOUBLE"),
+)
+"""The automatic rules, first match wins (organization mode knows `writable` from the template)."""
+
+
+def decide(datastream: Datastream, override: Override) -> Decision:
+    """Apply the user's choice, or else the first automatic rule that matches."""
+    if override.entity is not EntityKind.AUTO:
+        return Decision(override.entity, "chosen in the options")
+    return next(Decision(kind, reason) for matches, kind, reason in _RULES if matches(datastream))
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    """How a Blynk unit shows in Home Assistant."""
+
+    unit: str | None
+    device_class: SensorDeviceClass | None = None
+    state_class: SensorStateClass = SensorStateClass.MEASUREMENT
+
+
+def _units() -> dict[str, UnitSpec]:
+    temperature, energy = SensorDeviceClass.TEMPERATURE, SensorDeviceClass.ENERGY
+    total = SensorStateClass.TOTAL_INCREASING
+    table: dict[tuple[str, ...], UnitSpec] = {
+        ("celsius", "°c", "degc"): UnitSpec(UnitOfTemperature.CELSIUS, temperature),
+        ("fahrenheit", "°f", "degf"): UnitSpec(UnitOfTemperature.FAHRENHEIT, temperature),
+        ("kelvin",): UnitSpec(UnitOfTemperature.KELVIN, temperature),
+        ("percent", "percentage", "%"): UnitSpec(PERCENTAGE),
+        ("watt", "w"): UnitSpec(UnitOfPower.WATT, SensorDeviceClass.POWER),
+        ("kilowatt", "kw"): UnitSpec(UnitOfPower.KILO_WATT, SensorDeviceClass.POWER),
+        ("milliwatt", "mw"): UnitSpec(UnitOfPower.MILLIWATT, SensorDeviceClass.POWER),
+        ("watthour", "wh"): UnitSpec(UnitOfEnergy.WATT_HOUR, energy, total),
+        ("kilowatthour", "kwh"): UnitSpec(UnitOfEnergy.KILO_WATT_HOUR, energy, total),
+        ("megawatthour", "mwh"): UnitSpec(UnitOfEnergy.MEGA_WATT_HOUR, energy, total),
+        ("volt", "v"): UnitSpec(UnitOfElectricPotential.VOLT, SensorDeviceClass.VOLTAGE),
+        ("millivolt", "mv"): UnitSpec(UnitOfElectricPotential.MILLIVOLT, SensorDeviceClass.VOLTAGE),
+        ("ampere", "amp", "a"): UnitSpec(UnitOfElectricCurrent.AMPERE, SensorDeviceClass.CURRENT),
+        ("milliampere", "ma"): UnitSpec(
+            UnitOfElectricCurrent.MILLIAMPERE, SensorDeviceClass.CURRENT
+        ),
+        ("partspermillion", "particlespermillion", "ppm"): UnitSpec("ppm", SensorDeviceClass.CO2),
+        ("hectopascal", "hpa"): UnitSpec(UnitOfPressure.HPA, SensorDeviceClass.PRESSURE),
+        ("pascal", "pa"): UnitSpec(UnitOfPressure.PA, SensorDeviceClass.PRESSURE),
+        ("kilopascal", "kpa"): UnitSpec(UnitOfPressure.KPA, SensorDeviceClass.PRESSURE),
+        ("bar",): UnitSpec(UnitOfPressure.BAR, SensorDeviceClass.PRESSURE),
+        ("millibar", "mbar"): UnitSpec(UnitOfPressure.MBAR, SensorDeviceClass.PRESSURE),
+        ("psi",): UnitSpec(UnitOfPressure.PSI, SensorDeviceClass.PRESSURE),
+        ("lux", "lx"): UnitSpec(LIGHT_LUX, SensorDeviceClass.ILLUMINANCE),
+        ("millimeter", "mm"): UnitSpec(UnitOfLength.MILLIMETERS, SensorDeviceClass.DISTANCE),
+        ("centimeter", "cm"): UnitSpec(UnitOfLength.CENTIMETERS, SensorDeviceClass.DISTANCE),
+        ("meter", "metre", "m"): UnitSpec(UnitOfLength.METERS, SensorDeviceClass.DISTANCE),
+        ("kilometer", "km"): UnitSpec(UnitOfLength.KILOMETERS, SensorDeviceClass.DISTANCE),
+        ("inch", "in"): UnitSpec(UnitOfLength.INCHES, SensorDeviceClass.DISTANCE),
+        ("foot", "feet", "ft"): UnitSpec(UnitOfLength.FEET, SensorDeviceClass.DISTANCE),
+        ("mile", "mi"): UnitSpec(UnitOfLength.MILES, SensorDeviceClass.DISTANCE),
+        ("kilometerperhour", "km/h", "kmh", "kph"): UnitSpec(
+            UnitOfSpeed.KILOMETERS_PER_HOUR, SensorDeviceClass.SPEED
+        ),
+        ("meterpersecond", "m/s"): UnitSpec(UnitOfSpeed.METERS_PER_SECOND, SensorDeviceClass.SPEED),
+        ("mileperhour", "mph"): UnitSpec(UnitOfSpeed.MILES_PER_HOUR, SensorDeviceClass.SPEED),
+        ("knot", "kn"): UnitSpec(UnitOfSpeed.KNOTS, SensorDeviceClass.SPEED),
+        ("liter", "litre", "l"): UnitSpec(
+            UnitOfVolume.LITERS, SensorDeviceClass.VOLUME, SensorStateClass.MEASUREMENT
+        ),
+        ("milliliter", "ml"): UnitSpec(UnitOfVolume.MILLILITERS, SensorDeviceClass.VOLUME),
+        ("cubicmeter", "m³", "m3"): UnitSpec(UnitOfVolume.CUBIC_METERS, SensorDeviceClass.VOLUME),
+        ("gallon", "gal"): UnitSpec(UnitOfVolume.GALLONS, SensorDeviceClass.VOLUME),
+        ("literpersecond", "l/s"): UnitSpec(
+            UnitOfVolumeFlowRate.LITERS_PER_SECOND, SensorDeviceClass.VOLUME_FLOW_RATE
+        ),
+        ("literperminute", "l/min"): UnitSpec(
+            UnitOfVolumeFlowRate.LITERS_PER_MINUTE, SensorDeviceClass.VOLUME_FLOW_RATE
+        ),
+        ("literperhour", "l/h"): UnitSpec(
+            UnitOfVolumeFlowRate.LITERS_PER_HOUR, SensorDeviceClass.VOLUME_FLOW_RATE
+        ),
+        ("millisecond", "ms"): UnitSpec(UnitOfTime.MILLISECONDS, SensorDeviceClass.DURATION),
+        ("second", "sec", "s"): UnitSpec(UnitOfTime.SECONDS, SensorDeviceClass.DURATION),
+        ("minute", "min"): UnitSpec(UnitOfTime.MINUTES, SensorDeviceClass.DURATION),
+        ("hour", "h"): UnitSpec(UnitOfTime.HOURS, SensorDeviceClass.DURATION),
+        ("day", "d"): UnitSpec(UnitOfTime.DAYS, SensorDeviceClass.DURATION),
+        ("hertz", "hz"): UnitSpec(UnitOfFrequency.HERTZ, SensorDeviceClass.FREQUENCY),
+        ("decibel", "db"): UnitSpec(UnitOfSoundPressure.DECIBEL, SensorDeviceClass.SOUND_PRESSURE),
+        ("signalstrength", "dbm", "rssi"): UnitSpec(
+            SIGNAL_STRENGTH_DECIBELS_MILLIWATT, SensorDeviceClass.SIGNAL_STRENGTH
+        ),
+        ("kilobyte", "kb"): UnitSpec(UnitOfInformation.KILOBYTES, SensorDeviceClass.DATA_SIZE),
+        ("byte", "b"): UnitSpec(UnitOfInformation.BYTES, SensorDeviceClass.DATA_SIZE),
+        ("gram", "g"): UnitSpec(UnitOfMass.GRAMS, SensorDeviceClass.WEIGHT),
+        ("kilogram", "kg"): UnitSpec(UnitOfMass.KILOGRAMS, SensorDeviceClass.WEIGHT),
+        ("aqi",): UnitSpec(None, SensorDeviceClass.AQI),
+        ("ph",): UnitSpec(None, SensorDeviceClass.PH),
+        ("degree", "°", "deg"): UnitSpec(DEGREE),
+        ("revolutionsperminute", "rpm"): UnitSpec(REVOLUTIONS_PER_MINUTE),
+    }
+    return {name: spec for names, spec in table.items() for name in names}
+
+
+UNITS: Mapping[str, UnitSpec] = _units()
+_PLAIN = UnitSpec(None)
+_SEPARATORS = re.compile(r"[\s_\-]+")
+# A percentage is a humidity, a battery or a moisture only by its name; these make voice
+# assistants and the energy and climate cards understand the common ones.
+_PERCENT_HINTS = (
+    ("humid", SensorDeviceClass.HUMIDITY),
+    ("batter", SensorDeviceClass.BATTERY),
+    ("moist", SensorDeviceClass.MOISTURE),
+)
+
+
+def unit_spec(datastream: Datastream) -> UnitSpec:
+    """The unit, device class and state class of a numeric datastream."""
+    if datastream.type not in _NUMERIC or datastream.type is DatastreamType.ENUM:
+        return _PLAIN
+    spec = _lookup(datastream.units)
+    if spec.unit == PERCENTAGE:
+        label = datastream.label.lower()
+        for hint, device_class in _PERCENT_HINTS:
+            if hint in label:
+                return UnitSpec(PERCENTAGE, device_class)
+    return spec
+
+
+def _lookup(units: str | None) -> UnitSpec:
+    if not units:
+        return _PLAIN
+    key = _SEPARATORS.sub("", units.strip().lower())
+    if key in UNITS:
+        return UNITS[key]
+    if key.endswith("s") and key[:-1] in UNITS:  # plurals: "Meters", "Seconds"
+        return UNITS[key[:-1]]
+    return UnitSpec(units.strip())  # unknown units are shown as Blynk names them
+
+
+def number_bounds(datastream: Datastream, override: Override) -> tuple[float, float, float]:
+    """Minimum, maximum and step of a number entity: options, then template, then wide."""
+    integer = datastream.type is not DatastreamType.DOUBLE
+    low = _first(override.min, datastream.min)
+    high = _first(override.max, datastream.max)
+    step = _first(override.step, 1.0 if integer else 0.1)
+    return (
+        (INT_MIN if integer else -UNBOUNDED) if low is None else low,
+        (INT_MAX if integer else UNBOUNDED) if high is None else high,
+        1.0 if step is None else step,
+    )
+
+
+def is_bounded(datastream: Datastream, override: Override) -> bool:
+    """Whether both bounds come from the template or the options (a slider can show them)."""
+    return None not in (_first(override.min, datastream.min), _first(override.max, datastream.max))
+
+
+def _first(*values: float | None) -> float | None:
+    return next((value for value in values if value is not None), None)

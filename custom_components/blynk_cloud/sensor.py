@@ -1,0 +1,139 @@
+"""Sensors: read-only datastreams, and device mode's message counters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.sensor import SensorEntity, SensorEntityDescription, SensorStateClass
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .api import Datastream, DatastreamType, Location, Value
+from .backend import BlynkDevice
+from .const import SECONDS_PER_MONTH, Mode
+from .coordinator import BlynkConfigEntry, BlynkRuntimeData, BlynkValuesCoordinator
+from .entity import BlynkDatastreamEntity, BlynkEntity, async_add_datastream_entities
+from .mapping import MAX_STATE_LENGTH, EntityKind, Override, unit_spec
+
+PARALLEL_UPDATES = 0
+
+_NUMERIC = frozenset({DatastreamType.INT, DatastreamType.DOUBLE, DatastreamType.ENUM})
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlynkSensorEntityDescription(SensorEntityDescription):
+    """A sensor about the integration's own work rather than a datastream."""
+
+    value_fn: Callable[[BlynkRuntimeData], StateType]
+
+
+def _monthly_messages(runtime: BlynkRuntimeData) -> int:
+    """Messages a month at the configured cadences: Blynk counts each Device API request."""
+    polls = runtime.values.update_interval
+    connectivity = runtime.connectivity.update_interval
+    assert polls is not None  # noqa: S101 - device mode always polls
+    assert connectivity is not None  # noqa: S101
+    return round(
+        SECONDS_PER_MONTH / polls.total_seconds() + SECONDS_PER_MONTH / connectivity.total_seconds()
+    )
+
+
+DEVICE_MODE_SENSORS = (
+    BlynkSensorEntityDescription(
+        key="requests",
+        translation_key="requests",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda runtime: runtime.backend.client.stats.requests,
+    ),
+    BlynkSensorEntityDescription(
+        key="monthly_messages",
+        translation_key="monthly_messages",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_monthly_messages,
+    ),
+)
+"""Device mode pays one message of the plan's quota per request: these show the cost."""
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BlynkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a sensor per read-only datastream, and device mode's counters."""
+    async_add_datastream_entities(
+        entry, EntityKind.SENSOR, BlynkDatastreamSensor, async_add_entities
+    )
+    runtime = entry.runtime_data
+    if runtime.backend.mode is Mode.DEVICE:
+        device = next(iter(runtime.discovery.data.values()))
+        async_add_entities(
+            BlynkUsageSensor(runtime.values, runtime, device, description)
+            for description in DEVICE_MODE_SENSORS
+        )
+
+
+class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
+    """A datastream shown as a sensor: numbers with units, or text."""
+
+    def __init__(
+        self,
+        runtime: BlynkRuntimeData,
+        device: BlynkDevice,
+        datastream: Datastream,
+        override: Override,
+    ) -> None:
+        """Take unit, device class and state class from the datastream's units."""
+        super().__init__(runtime, device, datastream, override)
+        self._numeric = datastream.type in _NUMERIC
+        if datastream.type in (DatastreamType.INT, DatastreamType.DOUBLE):
+            spec = unit_spec(datastream)
+            self._attr_native_unit_of_measurement = spec.unit
+            self._attr_device_class = spec.device_class
+            self._attr_state_class = spec.state_class
+
+    @property
+    @override
+    def native_value(self) -> StateType:
+        return _state(self.raw_value, numeric=self._numeric)
+
+
+def _state(value: Value | None, *, numeric: bool) -> StateType:
+    """A numeric datastream shows numbers only; text is cut to what a state can hold."""
+    if value is None or isinstance(value, Location):
+        return None
+    if numeric:
+        return value if isinstance(value, int | float) else None
+    return str(value)[:MAX_STATE_LENGTH]
+
+
+class BlynkUsageSensor(BlynkEntity[BlynkValuesCoordinator], SensorEntity):
+    """A counter of the entry's own requests."""
+
+    entity_description: BlynkSensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: BlynkValuesCoordinator,
+        runtime: BlynkRuntimeData,
+        device: BlynkDevice,
+        description: BlynkSensorEntityDescription,
+    ) -> None:
+        """Attach the counter to the entry's device."""
+        super().__init__(coordinator, runtime, device)
+        self.entity_description = description
+        self._attr_unique_id = f"{runtime.backend.device_key(device)}_{description.key}"
+
+    @property
+    @override
+    def native_value(self) -> StateType:
+        return self.entity_description.value_fn(self.runtime)
+
+    @override
+    def _state_key(self) -> Hashable:
+        return self.native_value

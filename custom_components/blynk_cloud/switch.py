@@ -1,0 +1,71 @@
+"""Switches: writable BOOLEAN datastreams, and writable INT datastreams bounded 0..1."""
+
+from __future__ import annotations
+
+from typing import Any, override
+
+from homeassistant.components.switch import SwitchEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import Datastream, DatastreamType, Value
+from .backend import BlynkDevice
+from .coordinator import BlynkConfigEntry, BlynkRuntimeData
+from .entity import BlynkDatastreamEntity, async_add_datastream_entities
+from .mapping import EntityKind, Override
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BlynkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a switch per datastream mapped to one."""
+    async_add_datastream_entities(entry, EntityKind.SWITCH, BlynkSwitch, async_add_entities)
+
+
+class BlynkSwitch(BlynkDatastreamEntity, SwitchEntity):
+    """A datastream switched between its off value (minimum, else 0) and on value (maximum, else 1).
+
+    Blynk's Switch widget sends configurable values, typically 1 and 0; the widget settings are
+    not readable, so the datastream's bounds (or the options' bounds) stand in for them.
+    """
+
+    def __init__(
+        self,
+        runtime: BlynkRuntimeData,
+        device: BlynkDevice,
+        datastream: Datastream,
+        override: Override,
+    ) -> None:
+        """Work out the on and off values."""
+        super().__init__(runtime, device, datastream, override)
+        self._on: Value
+        self._off: Value
+        if datastream.type is DatastreamType.BOOLEAN:
+            self._on, self._off = True, False
+        else:
+            high = next((v for v in (override.max, datastream.max) if v is not None), 1.0)
+            low = next((v for v in (override.min, datastream.min) if v is not None), 0.0)
+            integer = datastream.type is not DatastreamType.DOUBLE
+            self._on, self._off = (int(high), int(low)) if integer else (high, low)
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        value = self.raw_value
+        if value is None:
+            return None
+        if isinstance(value, bool) or isinstance(self._off, bool):
+            return bool(value)
+        return value != self._off
+
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        await self.async_write_value(self._on)
+
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        await self.async_write_value(self._off)

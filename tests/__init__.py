@@ -1,0 +1,1 @@
+"""Tests of the Blynk Cloud integration and of the emulator it runs against."""

@@ -1,0 +1,1 @@
+"""Tests of the Blynk client, against the emulator over real HTTP."""

@@ -1,0 +1,171 @@
+"""The shared HTTP layer: error classes, timeouts, redirects, and secrets kept out of messages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+import logging
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from custom_components.blynk_cloud.api import (
+    BlynkConnectionError,
+    BlynkDeviceClient,
+    BlynkError,
+    BlynkInvalidValueError,
+    BlynkPlatformClient,
+    BlynkRateLimitError,
+    BlynkRegionRedirectError,
+    BlynkResponseError,
+    BlynkServerError,
+    BlynkTimeoutError,
+)
+from custom_components.blynk_cloud.api.http import BlynkHttp, retry_after
+from emulator import Emulator, EmulatorServer, Fault
+from tests.conftest import OAUTH_CLIENT, demo_device
+
+ONLINE = "/api/v1/organization/device/online"
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault.server_error(), BlynkServerError),
+        (Fault.timeout(2.0), BlynkTimeoutError),
+        (Fault.dropped(), BlynkConnectionError),
+        (Fault.malformed_json(), BlynkResponseError),
+        (Fault.rate_limited(), BlynkRateLimitError),
+        (Fault(status=418), BlynkInvalidValueError),
+    ],
+)
+async def test_faults(
+    session: aiohttp.ClientSession,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    fault: Fault,
+    error: type[BlynkError],
+) -> None:
+    client = BlynkPlatformClient(
+        session,
+        blynk.url(),
+        OAUTH_CLIENT["client_id"],
+        OAUTH_CLIENT["client_secret"],
+        timeout=0.5,
+    )
+    await client.authenticate()
+    # aiohttp itself repeats an idempotent request once when a reused connection drops.
+    emulator.inject(fault, path=ONLINE, count=2 if fault.drop else 1)
+    with pytest.raises(error) as err:
+        await client.device_online(1)
+    assert ONLINE in str(err.value)
+    assert client.stats.failures == (0 if fault.malformed else 1)
+    if isinstance(err.value, BlynkRateLimitError):
+        assert err.value.retry_after is None
+    assert await client.device_online(1) is True  # the next request is answered again
+
+
+async def test_connection_refused(session: aiohttp.ClientSession, socket_enabled: None) -> None:
+    client = BlynkDeviceClient(session, "http://127.0.0.1:9", "t" * 32)
+    with pytest.raises(BlynkConnectionError, match="getAll"):
+        await client.get_all()
+
+
+def test_retry_after_forms() -> None:
+    assert retry_after(None) is None
+    assert retry_after("12") == 12.0
+    later = datetime.now(UTC) + timedelta(seconds=30)
+    assert 25 <= (retry_after(format_datetime(later, usegmt=True)) or 0) <= 30
+    assert retry_after("soon") is None
+
+
+@pytest.fixture
+async def odd_server(socket_enabled: None) -> AsyncIterator[str]:
+    """A server that answers what Blynk documents rarely: the shapes the emulator never sends."""
+
+    async def loop(request: web.Request) -> web.Response:
+        return web.Response(status=308, headers={"Location": str(request.url)})
+
+    async def flat(request: web.Request) -> web.Response:
+        return web.json_response({"message": "Flat message"}, status=400)
+
+    async def plain(request: web.Request) -> web.Response:
+        return web.Response(text="Service Unavailable", status=503)
+
+    async def odd_json(request: web.Request) -> web.Response:
+        return web.json_response([1, 2], status=400)
+
+    async def dated(request: web.Request) -> web.Response:
+        later = datetime.now(UTC) + timedelta(seconds=90)
+        return web.Response(
+            status=429, headers={"Retry-After": format_datetime(later, usegmt=True)}
+        )
+
+    app = web.Application()
+    app.router.add_get("/external/api/loop", loop)
+    app.router.add_get("/external/api/flat", flat)
+    app.router.add_get("/external/api/plain", plain)
+    app.router.add_get("/external/api/odd", odd_json)
+    app.router.add_get("/external/api/dated", dated)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+async def test_odd_answers(session: aiohttp.ClientSession, odd_server: str) -> None:
+    http = BlynkHttp(session, odd_server)
+    with pytest.raises(BlynkRegionRedirectError, match="redirected twice"):
+        await http.send("GET", "/external/api/loop")
+    with pytest.raises(BlynkInvalidValueError, match="Flat message"):
+        await http.send("GET", "/external/api/flat")
+    with pytest.raises(BlynkServerError, match="Service Unavailable"):
+        await http.send("GET", "/external/api/plain")
+    with pytest.raises(BlynkInvalidValueError, match=r"HTTP 400$"):
+        await http.send("GET", "/external/api/odd")
+    with pytest.raises(BlynkRateLimitError) as err:
+        await http.send("GET", "/external/api/dated")
+    assert err.value.retry_after is not None
+    assert 80 < err.value.retry_after <= 90
+
+
+async def test_secrets_never_leak(
+    session: aiohttp.ClientSession,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every error path, with debug logging: no secret in messages, reprs or logs."""
+    caplog.set_level(logging.DEBUG)
+    token = demo_device("Garden weather")["token"]
+    secret = OAUTH_CLIENT["client_secret"]
+    platform = BlynkPlatformClient(session, blynk.url(), OAUTH_CLIENT["client_id"], secret)
+    device = BlynkDeviceClient(session, blynk.url(), token)
+    await platform.authenticate()
+    messages: list[str] = [repr(platform), repr(device)]
+    faults = (Fault.server_error(), Fault.dropped(), Fault.malformed_json(), Fault.rate_limited(5))
+    calls = (lambda: platform.device_online(1), device.get_all)
+    for fault in faults:
+        for call, echo in zip(calls, (secret, token), strict=True):
+            # A server that echoes the credentials of the request back in its message.
+            for injected in (fault, Fault.forbidden(f"echo {echo}")):
+                emulator.inject(injected, count=2)
+                with pytest.raises(BlynkError) as err:
+                    await call()
+                messages.extend((str(err.value), repr(err.value)))
+                emulator.clear_faults()
+    with pytest.raises(BlynkError) as err:
+        await BlynkDeviceClient(session, blynk.url(), token + "x").get_all()
+    messages.append(str(err.value))
+    with pytest.raises(BlynkError) as err:
+        await BlynkPlatformClient(session, blynk.url(), "id", secret + "x").organization()
+    messages.append(str(err.value))
+    text = "\n".join([*messages, caplog.text])
+    assert "**REDACTED**" in text  # the echoing server's message was cleaned, not dropped
+    for value in emulator.all_secrets():
+        assert value not in text

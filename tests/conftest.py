@@ -1,0 +1,108 @@
+"""Fixtures: the Blynk emulator as a real HTTP server on 127.0.0.1, and config entries for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.blynk_cloud.config_flow import device_unique_id
+from custom_components.blynk_cloud.const import CONF_MODE, DOMAIN, Mode
+from emulator import Emulator, EmulatorServer, load_scenario
+
+DEMO = load_scenario("demo")
+ORGANIZATION = DEMO["organizations"][0]
+OAUTH_CLIENT = DEMO["oauth_clients"][0]
+UNSCOPED_CLIENT = DEMO["oauth_clients"][1]
+
+
+def demo_device(name: str) -> dict[str, Any]:
+    """A device of the demo scenario by name."""
+    return next(device for device in DEMO["devices"] if device["name"] == name)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Load custom integrations; the recorder, when a test wants it, must come before hass."""
+    if "recorder_mock" in request.fixturenames:
+        request.getfixturevalue("recorder_mock")
+    request.getfixturevalue("enable_custom_integrations")
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializers."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create disabled-by-default entities enabled, so snapshots show them."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def scenario() -> dict[str, Any]:
+    """The scenario the emulator starts with; a test may override this fixture."""
+    return DEMO
+
+
+@pytest.fixture
+def emulator(scenario: dict[str, Any]) -> Emulator:
+    """The emulator's state; tests change it as a device or Blynk would."""
+    return Emulator(scenario)
+
+
+@pytest.fixture
+async def blynk(emulator: Emulator, socket_enabled: None) -> AsyncIterator[EmulatorServer]:
+    """The emulator serving every region of its scenario on 127.0.0.1."""
+    async with EmulatorServer(emulator) as server:
+        yield server
+
+
+@pytest.fixture
+def organization_entry(blynk: EmulatorServer) -> MockConfigEntry:
+    """An organization-mode entry for the demo organization."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=ORGANIZATION["name"],
+        unique_id=f"{blynk.url()}:{ORGANIZATION['id']}",
+        data={
+            CONF_MODE: Mode.ORGANIZATION,
+            CONF_HOST: blynk.url(),
+            CONF_CLIENT_ID: OAUTH_CLIENT["client_id"],
+            CONF_CLIENT_SECRET: OAUTH_CLIENT["client_secret"],
+        },
+    )
+
+
+@pytest.fixture
+def device_entry(blynk: EmulatorServer) -> MockConfigEntry:
+    """A device-mode entry for the demo weather station."""
+    token = demo_device("Garden weather")["token"]
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Garden weather",
+        unique_id=device_unique_id(token),
+        data={CONF_MODE: Mode.DEVICE, CONF_HOST: blynk.url(), CONF_TOKEN: token},
+    )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Add the entry and set it up."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
