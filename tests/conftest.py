@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
+from datetime import timedelta
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_MODE, DOMAIN, Mode
-from emulator import Emulator, EmulatorServer, load_scenario
+from emulator import Emulator, EmulatorServer, fleet_scenario, load_scenario
 
 DEMO = load_scenario("demo")
 ORGANIZATION = DEMO["organizations"][0]
 OAUTH_CLIENT = DEMO["oauth_clients"][0]
 UNSCOPED_CLIENT = DEMO["oauth_clients"][1]
+
+
+def fleet(devices: int, datastreams: int = 2) -> dict[str, Any]:
+    """A generated organization whose OAuth client has the demo's credentials."""
+    scenario = fleet_scenario(devices, datastreams)
+    scenario["oauth_clients"][0].update(
+        client_id=OAUTH_CLIENT["client_id"], client_secret=OAUTH_CLIENT["client_secret"]
+    )
+    return scenario
 
 
 def demo_device(name: str) -> dict[str, Any]:
@@ -104,5 +115,12 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
     """Add the entry and set it up."""
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     return entry
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Let time pass: scheduled polls run, and whatever they started finishes."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)

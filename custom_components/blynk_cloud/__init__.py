@@ -10,7 +10,14 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
 from .backend import Backend, DeviceBackend, OrganizationBackend
-from .const import CONF_DATASTREAMS, CONF_INCLUDE_SUB_ORGANIZATIONS, CONF_MODE, DOMAIN, Mode
+from .const import (
+    CONF_DATASTREAMS,
+    CONF_INCLUDE_SUB_ORGANIZATIONS,
+    CONF_MODE,
+    DOMAIN,
+    REQUEST_TIMEOUT,
+    Mode,
+)
 from .coordinator import (
     BlynkConfigEntry,
     BlynkConnectivityCoordinator,
@@ -96,6 +103,7 @@ def _backend(
                 entry.data[CONF_HOST],
                 entry.data[CONF_CLIENT_ID],
                 entry.data[CONF_CLIENT_SECRET],
+                timeout=REQUEST_TIMEOUT,
                 on_server_change=server_moved,
             ),
             entry.unique_id,
@@ -103,7 +111,11 @@ def _backend(
         )
     return DeviceBackend(
         BlynkDeviceClient(
-            session, entry.data[CONF_HOST], entry.data[CONF_TOKEN], on_server_change=server_moved
+            session,
+            entry.data[CONF_HOST],
+            entry.data[CONF_TOKEN],
+            timeout=REQUEST_TIMEOUT,
+            on_server_change=server_moved,
         ),
         entry.entry_id,
         entry.title,

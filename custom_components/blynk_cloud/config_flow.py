@@ -211,7 +211,8 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         if self.source == SOURCE_RECONFIGURE:
             if mode is Mode.ORGANIZATION:
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
-            else:
+            elif validated.unique_id != self._get_reconfigure_entry().unique_id:
+                # Only another entry's token is a duplicate; keeping this entry's token is not.
                 self._abort_if_unique_id_configured()
             return self.async_update_reload_and_abort(
                 self._get_reconfigure_entry(), unique_id=validated.unique_id, data=data

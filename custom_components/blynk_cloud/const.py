@@ -41,6 +41,9 @@ CONNECTIVITY_INTERVAL: Final = {
 """Organization mode asks once per device, so connectivity is read less often than values."""
 DISCOVERY_INTERVAL: Final = timedelta(minutes=15)
 
+REQUEST_TIMEOUT: Final = 20.0
+"""Seconds a request may take before the poll counts as failed."""
+
 FREE_PLAN_MONTHLY_MESSAGES: Final = 100_000
 """Device messages a month on Blynk's Free plan; every Device HTTPS API request is one."""
 SECONDS_PER_MONTH: Final = 30 * 24 * 3600

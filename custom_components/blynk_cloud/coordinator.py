@@ -16,7 +16,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import Datastream, Value
@@ -77,6 +77,8 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.backend = backend
         self.last_success: datetime | None = None
         self.last_duration: float | None = None
+        self.rate_limited = False
+        """The last read was refused with 429: entities keep showing the last values."""
 
     async def _fetch(self) -> DataT:
         raise NotImplementedError
@@ -84,8 +86,13 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT]):
     @override
     async def _async_update_data(self) -> DataT:
         started = time.monotonic()
-        async with translate_errors():
-            data = await self._fetch()
+        try:
+            async with translate_errors():
+                data = await self._fetch()
+        except UpdateFailed as err:
+            self.rate_limited = err.retry_after is not None
+            raise
+        self.rate_limited = False
         self.last_duration = time.monotonic() - started
         self.last_success = dt_util.utcnow()
         return data
@@ -120,6 +127,21 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
                 registry.async_remove_device(entry.id)
 
 
+def follow_new_devices(
+    coordinator: BlynkCoordinator[Mapping[int, Any]], discovery: BlynkDiscoveryCoordinator
+) -> None:
+    """Read at once when discovery finds devices this coordinator has no data for."""
+
+    @callback
+    def check() -> None:
+        if coordinator.data is not None and not discovery.data.keys() <= coordinator.data.keys():
+            coordinator.config_entry.async_create_background_task(
+                coordinator.hass, coordinator.async_request_refresh(), "blynk_cloud new devices"
+            )
+
+    coordinator.config_entry.async_on_unload(discovery.async_add_listener(check))
+
+
 class BlynkValuesCoordinator(BlynkCoordinator[Values]):
     """Current values: ceil(devices / 10) requests a poll (organization), one (device mode)."""
 
@@ -137,6 +159,7 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         )
         self.discovery = discovery
         self._unknown_pins: frozenset[tuple[int, str]] = frozenset()
+        follow_new_devices(self, discovery)
 
     @override
     async def _fetch(self) -> Values:
@@ -186,6 +209,9 @@ class BlynkConnectivityCoordinator(BlynkCoordinator[Mapping[int, bool]]):
             update_interval=CONNECTIVITY_INTERVAL[backend.mode],
         )
         self.discovery = discovery
+        follow_new_devices(self, discovery)
+        # Read after setup (see async_setup_entry): until then no device is known to be online.
+        self.data = {}
 
     @override
     async def _fetch(self) -> Mapping[int, bool]:

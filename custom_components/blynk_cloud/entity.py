@@ -60,8 +60,9 @@ class BlynkEntity[CoordinatorT: BlynkCoordinator[Any]](CoordinatorEntity[Coordin
     @property
     @override
     def available(self) -> bool:
-        """Unavailable when the read failed, or the answer left this device out."""
-        return super().available and self.device.id in self.coordinator.data
+        """Unavailable when the read failed (a 429 only delays it), or left this device out."""
+        read = super().available or self.coordinator.rate_limited
+        return read and self.device.id in self.coordinator.data
 
     def _state_key(self) -> Hashable:
         """What the state shows; a coordinator update that leaves it equal writes nothing."""

@@ -114,6 +114,12 @@ class Decision:
 
 
 _T = DatastreamType
+
+
+def _on_off(datastream: Datastream) -> bool:
+    return datastream.type is _T.INT and datastream.min == 0 and datastream.max == 1
+
+
 _RULES: tuple[tuple[Callable[[Datastream], bool], EntityKind, str], ...] = (
     (lambda ds: ds.type is _T.LOCATION, EntityKind.DEVICE_TRACKER, "LOCATION"),
     (lambda ds: ds.type is _T.BOOLEAN and ds.writable, EntityKind.SWITCH, "writable BOOLEAN"),
@@ -121,12 +127,9 @@ _RULES: tuple[tuple[Callable[[Datastream], bool], EntityKind, str], ...] = (
     (lambda ds: ds.type is _T.STRING and ds.writable, EntityKind.TEXT, "writable STRING"),
     (lambda ds: ds.type is _T.STRING, EntityKind.SENSOR, "STRING"),
     (lambda ds: ds.type is _T.ENUM, EntityKind.SENSOR, "ENUM (values as numbers)"),
-    (
-        lambda ds: ds.writable and ds.type is _T.INT and ds.min == 0 and ds.max == 1,
-        EntityKind.SWITCH,
-        "writable INT 0..1",
-    ),
+    (lambda ds: ds.writable and _on_off(ds), EntityKind.SWITCH, "writable INT 0..1"),
     (lambda ds: ds.writable, EntityKind.NUMBER, "writable INT or DOUBLE"),
+    (_on_off, EntityKind.BINARY_SENSOR, "read-only INT 0..1"),
     (lambda _: True, EntityKind.SENSOR, "read-only INT or DOUBLE"),
 )
 """The automatic rules, first match wins (organization mode knows `writable` from the template)."""

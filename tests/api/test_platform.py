@@ -23,24 +23,15 @@ from custom_components.blynk_cloud.api import (
     DatastreamType,
     Location,
 )
-from emulator import Emulator, EmulatorServer, Fault, fleet_scenario
+from emulator import Emulator, EmulatorServer, Fault
 from tests.api.conftest import FakeClock
-from tests.conftest import DEMO, OAUTH_CLIENT, UNSCOPED_CLIENT
+from tests.conftest import DEMO, OAUTH_CLIENT, UNSCOPED_CLIENT, fleet
 
 TOKEN = "/oauth2/token"
 BATCH = "/api/v1/organization/device/datastreams/batch"
 DEVICES = "/api/v1/organization/devices"
 IMPORT = "/api/v1/organization/device/import/batch"
 BATCH_UPDATE = "/api/v1/organization/product/devices/batch-update"
-
-
-def fleet(devices: int, datastreams: int = 2) -> dict[str, Any]:
-    """A generated organization whose OAuth client is the demo's."""
-    scenario = fleet_scenario(devices, datastreams)
-    scenario["oauth_clients"][0].update(
-        client_id=OAUTH_CLIENT["client_id"], client_secret=OAUTH_CLIENT["client_secret"]
-    )
-    return scenario
 
 
 async def test_organization(platform: BlynkPlatformClient, emulator: Emulator) -> None:

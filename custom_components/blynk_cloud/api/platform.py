@@ -11,7 +11,12 @@ from typing import Any, cast
 import aiohttp
 
 from .chunks import chunked, upload_chunks
-from .errors import BlynkAuthError, BlynkInvalidCredentialsError, BlynkRateLimitError
+from .errors import (
+    BlynkAuthError,
+    BlynkInvalidCredentialsError,
+    BlynkNotFoundError,
+    BlynkRateLimitError,
+)
 from .host import BlynkServer
 from .http import DEFAULT_TIMEOUT, BlynkHttp, Query, Response
 from .models import (
@@ -67,6 +72,8 @@ class BlynkPlatformClient(BlynkHttp):
         self._renew_margin = renew_margin
         self._clock = clock
         self._token_lock = asyncio.Lock()
+        self._refused: BlynkAuthError | None = None
+        """The token endpoint refused these credentials: no request will change that."""
         self._concurrency = asyncio.Semaphore(max_concurrency)
 
     def __repr__(self) -> str:
@@ -95,12 +102,19 @@ class BlynkPlatformClient(BlynkHttp):
                 await self._renew()
 
     async def _renew(self) -> None:
-        response = await self.send(
-            "POST",
-            "/oauth2/token",
-            query=(("grant_type", "client_credentials"),),
-            headers={"Authorization": self._auth},
-        )
+        if self._refused is not None:
+            raise self._refused
+        try:
+            response = await self.send(
+                "POST",
+                "/oauth2/token",
+                query=(("grant_type", "client_credentials"),),
+                headers={"Authorization": self._auth},
+            )
+        except BlynkAuthError as err:
+            # Callers queued behind this renewal fail at once instead of asking again.
+            self._refused = err
+            raise
         token = AccessToken.from_json(response.json())
         self._access_token = token.token
         # Renew a margin before expiry, but never sooner than half the lifetime.
@@ -150,10 +164,23 @@ class BlynkPlatformClient(BlynkHttp):
         return parse_online(response.json())
 
     async def devices_online(self, device_ids: Iterable[int]) -> dict[int, bool]:
-        """Connectivity of several devices: one request each, a few at a time."""
+        """Connectivity of several devices: one request each, a few at a time.
+
+        As in batch reads, a device the server does not know (any more) is left out.
+        """
         ids = list(device_ids)
-        results = await _gather_first_error(self.device_online(device_id) for device_id in ids)
-        return dict(zip(ids, results, strict=True))
+        results = await _gather_first_error(self._online_if_known(device_id) for device_id in ids)
+        return {
+            device_id: online
+            for device_id, online in zip(ids, results, strict=True)
+            if online is not None
+        }
+
+    async def _online_if_known(self, device_id: int) -> bool | None:
+        try:
+            return await self.device_online(device_id)
+        except BlynkNotFoundError:
+            return None
 
     async def template(self, template_id: int) -> Template:
         """A template's name and board."""

@@ -1,0 +1,231 @@
+"""Polling, discovery and connectivity through Home Assistant, against the emulator."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+import logging
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.blynk_cloud.const import DOMAIN
+from emulator import Emulator, Fault
+from tests.conftest import DEMO, OAUTH_CLIENT, advance, fleet, setup_entry
+
+BATCH = "/api/v1/organization/device/datastreams/batch"
+POLL = 30
+TEMPERATURE = "sensor.garden_weather_temperature"
+
+
+def record_state_changes(hass: HomeAssistant) -> list[str]:
+    """Entity ids of every state written from now on."""
+    written: list[str] = []
+
+    @callback
+    def listen(event: Event) -> None:
+        written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, listen)
+    return written
+
+
+@pytest.mark.parametrize("scenario", [fleet(25)])
+async def test_poll_costs_ceil_devices_over_ten(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, organization_entry)
+    emulator.clear_log()
+    await advance(hass, freezer, POLL)
+    assert [(r.method, r.path) for r in emulator.requests] == [("GET", BATCH)] * 3
+
+
+async def test_unchanged_poll_writes_no_state(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, organization_entry)
+    written = record_state_changes(hass)
+    await advance(hass, freezer, POLL)
+    assert emulator.count(BATCH) >= 2
+    assert written == []
+    emulator.set_value(1, "v1", 22.5)
+    await advance(hass, freezer, POLL)
+    assert written == [TEMPERATURE]
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+
+
+@pytest.mark.parametrize(("retry_after", "wait"), [(120, 120), (None, 60)])
+async def test_rate_limit_postpones_the_poll(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    retry_after: int | None,
+    wait: int,
+) -> None:
+    await setup_entry(hass, organization_entry)
+    emulator.inject(Fault.rate_limited(retry_after), path=BATCH)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(TEMPERATURE).state == "21.5"  # a 429 only delays: still available
+    emulator.clear_log()
+    await advance(hass, freezer, wait - 5)
+    assert emulator.count(BATCH) == 0
+    emulator.set_value(1, "v1", 18.0)
+    await advance(hass, freezer, 5)
+    assert emulator.count(BATCH) == 1
+    assert hass.states.get(TEMPERATURE).state == "18.0"
+
+
+@pytest.mark.parametrize("fault", [Fault.server_error(), Fault.malformed_json(), Fault.dropped()])
+async def test_failure_then_recovery_logged_once(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    fault: Fault,
+) -> None:
+    await setup_entry(hass, organization_entry)
+    caplog.clear()
+    emulator.inject(fault, path=BATCH, count=4)  # a drop is retried by aiohttp once
+    await advance(hass, freezer, POLL)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    emulator.clear_faults()
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR and "values" in r.message]
+    recoveries = [r for r in caplog.records if "values data recovered" in r.message]
+    assert (len(errors), len(recoveries)) == (1, 1)
+
+
+async def test_timeout(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that does not answer in time (real time: the request timeout is real)."""
+    monkeypatch.setattr("custom_components.blynk_cloud.REQUEST_TIMEOUT", 0.2)
+    await setup_entry(hass, organization_entry)
+    emulator.inject(Fault.timeout(1.0), path=BATCH)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=POLL))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2 * POLL))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+
+
+async def test_devices_added_and_removed_at_runtime(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    entry = await setup_entry(hass, organization_entry)
+    new = copy.deepcopy(next(d for d in DEMO["devices"] if d["id"] == 1))
+    new.update(id=42, name="Shed weather", token="S" * 32)
+    emulator.add_device(new)
+    emulator.remove_device(2)
+    # The next poll no longer gets the removed device: only its entities become unavailable.
+    await advance(hass, freezer, POLL)
+    assert hass.states.get("switch.living_room_relays_relay_1").state == STATE_UNAVAILABLE
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    # Rediscovery (its own slow cadence) adds the new device and removes the gone one.
+    await advance(hass, freezer, 15 * 60)
+    names = {d.name for d in dr.async_entries_for_config_entry(device_registry, entry.entry_id)}
+    assert "Shed weather" in names
+    assert "Living room relays" not in names
+    assert hass.states.get("sensor.shed_weather_temperature").state == "21.5"
+    assert entity_registry.async_get("switch.living_room_relays_relay_1") is None
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_new_datastream_rediscovered_once(
+    hass: HomeAssistant,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, device_entry)
+    assert hass.states.get("sensor.garden_weather_v5") is None
+    emulator.set_value(1, "v1", 3.0)
+    await advance(hass, freezer, 60)
+    emulator.clear_log()
+    # A pin that was never set appears in getAll: device mode learns it from the poll itself.
+    scenario = copy.deepcopy(emulator.scenario)
+    weather = next(t for t in scenario["templates"] if t["id"] == 353)
+    weather["datastreams"].append(
+        {
+            "id": 9,
+            "label": "Rain",
+            "alias": "Rain",
+            "type": "DOUBLE",
+            "pin": 5,
+            "pinType": "VIRTUAL",
+        }
+    )
+    emulator.load(scenario)
+    emulator.set_value(1, "v5", 1.5)
+    await advance(hass, freezer, 60)
+    assert hass.states.get("sensor.garden_weather_v5").state == "1.5"
+    assert [r.path for r in emulator.requests] == ["/external/api/getAll"]
+
+
+async def test_revoked_credentials_start_reauth_without_a_storm(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry = await setup_entry(hass, organization_entry)
+    emulator.set_client_secret(OAUTH_CLIENT["client_id"], "rotated")
+    emulator.revoke_tokens()
+    emulator.clear_log()
+    await advance(hass, freezer, 15 * 60)  # every coordinator has tried once
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    # One refused renewal; then one 401 per coordinator (connectivity: per device).
+    assert emulator.count("/oauth2/token") == 1
+    assert emulator.count() <= 1 + 1 + 1 + len(DEMO["devices"])
+    tried = emulator.count()
+    for _ in range(20):
+        await advance(hass, freezer, POLL)
+    await advance(hass, freezer, 60 * 60)
+    assert emulator.count() == tried  # no retry loop, no request storm
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_connectivity(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, organization_entry)
+    assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "on"
+    assert hass.states.get("binary_sensor.car_tracker_connectivity").state == "off"
+    emulator.set_online(1, False)
+    emulator.clear_log()
+    await advance(hass, freezer, POLL)
+    assert emulator.count("/api/v1/organization/device/online") == 0  # slower cadence
+    assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "on"
+    await advance(hass, freezer, 5 * 60)
+    assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "off"
+    # Offline devices keep their last values: Blynk keeps them too.
+    assert hass.states.get(TEMPERATURE).state == "21.5"
