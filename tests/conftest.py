@@ -8,13 +8,14 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.blynk_cloud import PLATFORMS
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_MODE, DOMAIN, Mode
 from emulator import Emulator, EmulatorServer, fleet_scenario, load_scenario
@@ -78,7 +79,7 @@ def emulator(scenario: dict[str, Any]) -> Emulator:
 
 @pytest.fixture
 async def blynk(emulator: Emulator, socket_enabled: None) -> AsyncIterator[EmulatorServer]:
-    """The emulator serving every region of its scenario on 127.0.0.1."""
+    """The emulator serving every region of its scenario on 127.0.0.1 (free ports)."""
     async with EmulatorServer(emulator) as server:
         yield server
 
@@ -89,7 +90,7 @@ def organization_entry(blynk: EmulatorServer) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
         title=ORGANIZATION["name"],
-        unique_id=f"{blynk.url()}:{ORGANIZATION['id']}",
+        unique_id=f"127.0.0.1:{ORGANIZATION['id']}",
         data={
             CONF_MODE: Mode.ORGANIZATION,
             CONF_HOST: blynk.url(),
@@ -105,6 +106,7 @@ def device_entry(blynk: EmulatorServer) -> MockConfigEntry:
     token = demo_device("Garden weather")["token"]
     return MockConfigEntry(
         domain=DOMAIN,
+        entry_id="01JBLYNKDEV1CE0000000000EN",
         title="Garden weather",
         unique_id=device_unique_id(token),
         data={CONF_MODE: Mode.DEVICE, CONF_HOST: blynk.url(), CONF_TOKEN: token},
@@ -124,3 +126,27 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: 
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The platforms to set up; a platform test overrides this with its own."""
+    return list(PLATFORMS)
+
+
+@pytest.fixture
+async def organization(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
+) -> MockConfigEntry:
+    """The demo organization, set up with `platforms`."""
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        return await setup_entry(hass, organization_entry)
+
+
+@pytest.fixture
+async def device(
+    hass: HomeAssistant, device_entry: MockConfigEntry, platforms: list[Platform]
+) -> MockConfigEntry:
+    """The demo weather station in device mode, set up with `platforms`."""
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        return await setup_entry(hass, device_entry)

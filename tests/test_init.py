@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
-from custom_components.blynk_cloud.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.blynk_cloud.const import DOMAIN
 from tests.conftest import setup_entry
 
 
@@ -29,8 +29,6 @@ async def test_organization_entry_loads_and_unloads(
     ]
     entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     assert len(entities) > 10
-    for state in hass.states.async_all():
-        print(state.entity_id, state.state, dict(state.attributes))
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
     assert DOMAIN in hass.config.components
@@ -39,5 +37,3 @@ async def test_organization_entry_loads_and_unloads(
 async def test_device_entry_loads(hass: HomeAssistant, device_entry: MockConfigEntry) -> None:
     entry = await setup_entry(hass, device_entry)
     assert entry.state is ConfigEntryState.LOADED
-    for state in hass.states.async_all():
-        print(state.entity_id, state.state, dict(state.attributes))

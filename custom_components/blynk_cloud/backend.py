@@ -15,6 +15,7 @@ from typing import override
 
 from .api import (
     BlynkDeviceClient,
+    BlynkInvalidValueError,
     BlynkNotFoundError,
     BlynkPlatformClient,
     Datastream,
@@ -200,7 +201,11 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         values = self._last_values if self._last_values is not None else await self._get_all()
         missing = [pin for pin in self._pins if pin not in values]
         if missing:
-            values = {**values, **await self.client.get(missing)}
+            try:
+                values = {**values, **await self.client.get(missing)}
+            except BlynkInvalidValueError as err:
+                # A pin chosen in the options that the template lacks must not stop the entry.
+                LOGGER.warning("Pins %s could not be read: %s", ", ".join(missing), err)
         datastreams = {
             pin: Datastream(id=None, label=pin.upper(), pin=pin, type=self._type(pin, value))
             for pin, value in sorted(values.items(), key=lambda item: _pin_order(item[0]))

@@ -187,14 +187,17 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"title": self._title(), **placeholders},
         )
 
+    def _existing_entry(self) -> BlynkConfigEntry | None:
+        """The entry a reauth or reconfigure flow changes."""
+        if self.source == SOURCE_REAUTH:
+            return self._get_reauth_entry()
+        if self.source == SOURCE_RECONFIGURE:
+            return self._get_reconfigure_entry()
+        return None
+
     def _title(self) -> str:
-        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
-            return (
-                self._get_reauth_entry().title
-                if self.source == SOURCE_REAUTH
-                else (self._get_reconfigure_entry().title)
-            )
-        return ""
+        entry = self._existing_entry()
+        return entry.title if entry else ""
 
     async def _async_finish(
         self, mode: Mode, validated: Validated, data: dict[str, Any]
@@ -202,23 +205,15 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         data = {**data, **validated.data, CONF_HOST: validated.host}
         data.pop(CONF_NAME, None)
         await self.async_set_unique_id(validated.unique_id)
-        if self.source == SOURCE_REAUTH:
-            if mode is Mode.ORGANIZATION:
-                self._abort_if_unique_id_mismatch(reason="wrong_account")
-            return self.async_update_reload_and_abort(
-                self._get_reauth_entry(), unique_id=validated.unique_id, data=data
-            )
-        if self.source == SOURCE_RECONFIGURE:
-            if mode is Mode.ORGANIZATION:
-                self._abort_if_unique_id_mismatch(reason="wrong_account")
-            elif validated.unique_id != self._get_reconfigure_entry().unique_id:
-                # Only another entry's token is a duplicate; keeping this entry's token is not.
-                self._abort_if_unique_id_configured()
-            return self.async_update_reload_and_abort(
-                self._get_reconfigure_entry(), unique_id=validated.unique_id, data=data
-            )
-        self._abort_if_unique_id_configured()
-        return self.async_create_entry(title=validated.title, data=data)
+        if (entry := self._existing_entry()) is None:
+            self._abort_if_unique_id_configured()
+            return self.async_create_entry(title=validated.title, data=data)
+        if mode is Mode.ORGANIZATION:
+            self._abort_if_unique_id_mismatch(reason="wrong_account")
+        elif validated.unique_id != entry.unique_id:
+            # Another entry's token: two entries must not share a unique ID.
+            self._abort_if_unique_id_configured()
+        return self.async_update_reload_and_abort(entry, unique_id=validated.unique_id, data=data)
 
     async def _validate(self, mode: Mode, data: Mapping[str, Any]) -> Validated:
         """Make a real call with the credentials; map each failure to an actionable error."""
@@ -273,7 +268,7 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         await client.authenticate()
         title = data.get(CONF_NAME)
-        if not title and self.source not in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+        if not title and self._existing_entry() is None:
             try:
                 title = await client.device_name()
             except BlynkError:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import override
 
 from homeassistant.components.sensor import SensorEntity, SensorEntityDescription, SensorStateClass
@@ -15,11 +16,13 @@ from homeassistant.helpers.typing import StateType
 from .api import Datastream, DatastreamType, Location, Value
 from .backend import BlynkDevice
 from .const import SECONDS_PER_MONTH, Mode
-from .coordinator import BlynkConfigEntry, BlynkRuntimeData, BlynkValuesCoordinator
-from .entity import BlynkDatastreamEntity, BlynkEntity, async_add_datastream_entities
+from .coordinator import BlynkConfigEntry, BlynkRuntimeData
+from .entity import BlynkDatastreamEntity, async_add_datastream_entities, device_info
 from .mapping import MAX_STATE_LENGTH, EntityKind, Override, unit_spec
 
 PARALLEL_UPDATES = 0
+SCAN_INTERVAL = timedelta(seconds=60)
+"""How often the request counters refresh themselves (they read memory, not the network)."""
 
 _NUMERIC = frozenset({DatastreamType.INT, DatastreamType.DOUBLE, DatastreamType.ENUM})
 
@@ -73,8 +76,7 @@ async def async_setup_entry(
     if runtime.backend.mode is Mode.DEVICE:
         device = next(iter(runtime.discovery.data.values()))
         async_add_entities(
-            BlynkUsageSensor(runtime.values, runtime, device, description)
-            for description in DEVICE_MODE_SENSORS
+            BlynkUsageSensor(runtime, device, description) for description in DEVICE_MODE_SENSORS
         )
 
 
@@ -112,28 +114,30 @@ def _state(value: Value | None, *, numeric: bool) -> StateType:
     return str(value)[:MAX_STATE_LENGTH]
 
 
-class BlynkUsageSensor(BlynkEntity[BlynkValuesCoordinator], SensorEntity):
-    """A counter of the entry's own requests."""
+class BlynkUsageSensor(SensorEntity):
+    """A counter of the entry's own requests.
 
+    It reads a local counter, so it polls itself (no request): a coordinator would not call it
+    when the values it read did not change, yet each such read still cost a message.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = True
     entity_description: BlynkSensorEntityDescription
 
     def __init__(
         self,
-        coordinator: BlynkValuesCoordinator,
         runtime: BlynkRuntimeData,
         device: BlynkDevice,
         description: BlynkSensorEntityDescription,
     ) -> None:
         """Attach the counter to the entry's device."""
-        super().__init__(coordinator, runtime, device)
+        self.runtime = runtime
         self.entity_description = description
+        self._attr_device_info = device_info(runtime.backend, device)
         self._attr_unique_id = f"{runtime.backend.device_key(device)}_{description.key}"
 
     @property
     @override
     def native_value(self) -> StateType:
         return self.entity_description.value_fn(self.runtime)
-
-    @override
-    def _state_key(self) -> Hashable:
-        return self.native_value

@@ -24,19 +24,19 @@ from custom_components.blynk_cloud.api import BlynkInvalidHostError, BlynkServer
             "blynk.example.com:9443",
             "https://blynk.example.com:9443",
             "https://blynk.example.com:9443",
-            "https://blynk.example.com:9443",
+            "blynk.example.com",
         ),
         (
             "http://127.0.0.1:8081",
             "http://127.0.0.1:8081",
             "http://127.0.0.1:8081",
-            "http://127.0.0.1:8081",
+            "127.0.0.1",
         ),
         (
             "http://127.0.0.1:8081/",
             "http://127.0.0.1:8081",
             "http://127.0.0.1:8081",
-            "http://127.0.0.1:8081",
+            "127.0.0.1",
         ),
         (
             "https://fra1.blynk.cloud:443",
@@ -44,7 +44,7 @@ from custom_components.blynk_cloud.api import BlynkInvalidHostError, BlynkServer
             "fra1.blynk.cloud",
             "blynk.cloud",
         ),
-        ("https://[::1]:9443", "https://[::1]:9443", "https://[::1]:9443", "https://[::1]:9443"),
+        ("https://[::1]:9443", "https://[::1]:9443", "https://[::1]:9443", "::1"),
     ],
 )
 def test_parse(text: str, url: str, host: str, scope: str) -> None:

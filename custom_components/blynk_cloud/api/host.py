@@ -59,10 +59,14 @@ class BlynkServer:
 
     @property
     def scope(self) -> str:
-        """What identifies the server across region moves: `blynk.cloud` for every region."""
+        """What identifies the server: `blynk.cloud` for every region, else the hostname.
+
+        Neither the region (Blynk may move an account) nor the scheme or port (a server may
+        move to another port) takes part, so identifiers built on it stay stable.
+        """
         if self.is_blynk_cloud:
             return CLOUD_DOMAIN
-        return self.host
+        return str(self.url.host)
 
     def with_origin_of(self, location: str) -> BlynkServer:
         """The server a redirect's `Location` points at (its scheme, host and port)."""

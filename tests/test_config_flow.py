@@ -1,0 +1,860 @@
+"""The config, reauth, reconfigure and options flows, against the Blynk emulator over HTTP."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+import copy
+from datetime import timedelta
+import json
+from pathlib import Path
+import socket
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import (
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_HOST,
+    CONF_NAME,
+    CONF_SCAN_INTERVAL,
+    CONF_TOKEN,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.blynk_cloud import config_flow
+from custom_components.blynk_cloud.config_flow import device_unique_id
+from custom_components.blynk_cloud.const import (
+    CONF_DATASTREAMS,
+    CONF_INCLUDE_SUB_ORGANIZATIONS,
+    CONF_MODE,
+    DISCOVERY_INTERVAL,
+    DOMAIN,
+    Mode,
+)
+from emulator import Emulator, EmulatorServer, Fault
+from tests.conftest import (
+    DEMO,
+    OAUTH_CLIENT,
+    ORGANIZATION,
+    UNSCOPED_CLIENT,
+    advance,
+    demo_device,
+    setup_entry,
+)
+
+GARDEN = demo_device("Garden weather")
+RELAYS = demo_device("Living room relays")
+CABIN = demo_device("Cabin weather")  # lives in region ny3
+UNKNOWN_TOKEN = "x" * 32
+NEW_SECRET = "rotated-secret"
+OTHER_CLIENT = {
+    "client_id": "oa2-client-id_other_organization_00000000000",
+    "client_secret": "secret-of-the-other-organization-000000000",
+    "org_id": 900,
+    "platform_api": True,
+    "region": "fra1",
+}
+TWO_ORGANIZATIONS = copy.deepcopy(DEMO)
+TWO_ORGANIZATIONS["organizations"].append(
+    {**ORGANIZATION, "id": 900, "name": "Other Corp", "parentOrganizationId": None}
+)
+TWO_ORGANIZATIONS["oauth_clients"].append(OTHER_CLIENT)
+PROFILE = "/api/v1/organization/profile"
+IS_CONNECTED = "/external/api/isHardwareConnected"
+STRINGS = json.loads(
+    (Path(config_flow.__file__).parent / "translations" / "en.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.fixture
+def mock_setup_entry() -> Iterator[AsyncMock]:
+    """Creating or updating an entry does not set it up."""
+    with patch("custom_components.blynk_cloud.async_setup_entry", return_value=True) as mock:
+        yield mock
+
+
+def organization_input(server: EmulatorServer, **changes: str) -> dict[str, str]:
+    """What a user types in organization mode."""
+    return {
+        CONF_HOST: server.url(),
+        CONF_CLIENT_ID: OAUTH_CLIENT["client_id"],
+        CONF_CLIENT_SECRET: OAUTH_CLIENT["client_secret"],
+        **changes,
+    }
+
+
+def device_input(server: EmulatorServer, **changes: str) -> dict[str, str]:
+    """What a user types in device mode."""
+    return {CONF_HOST: server.url(), CONF_TOKEN: GARDEN["token"], **changes}
+
+
+def closed_port_url() -> str:
+    """An address where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def relays_entry(server: EmulatorServer) -> MockConfigEntry:
+    """A device-mode entry for the demo relay board."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=RELAYS["name"],
+        unique_id=device_unique_id(RELAYS["token"]),
+        data={CONF_MODE: Mode.DEVICE, CONF_HOST: server.url(), CONF_TOKEN: RELAYS["token"]},
+    )
+
+
+def copy_entry(entry: MockConfigEntry, options: dict[str, Any]) -> MockConfigEntry:
+    """A copy of a fixture's entry, with options."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data=entry.data,
+        options=options,
+    )
+
+
+def suggested(result: FlowResult, field: str) -> Any:
+    """The value a form suggests for a field."""
+    key = next(key for key in result["data_schema"].schema if key == field)
+    return (key.description or {}).get("suggested_value")
+
+
+async def start(hass: HomeAssistant, mode: Mode) -> FlowResult:
+    """Open the user flow and pick a mode."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    return await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": mode})
+
+
+async def submit(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
+    """Submit a config flow form."""
+    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+
+
+# User flow
+
+
+async def test_user_step_is_a_menu(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == [Mode.ORGANIZATION, Mode.DEVICE]
+
+
+async def test_organization_creates_entry(
+    hass: HomeAssistant, blynk: EmulatorServer, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start(hass, Mode.ORGANIZATION)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "organization"
+    assert suggested(result, CONF_HOST) == config_flow.DEFAULT_HOST
+
+    result = await submit(hass, result, organization_input(blynk))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Acme Home"
+    # The scope of a server outside Blynk.Cloud is its hostname: neither scheme nor port.
+    assert result["result"].unique_id == f"127.0.0.1:{ORGANIZATION['id']}"
+    assert result["data"] == {CONF_MODE: Mode.ORGANIZATION, **organization_input(blynk)}
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "title"), [(None, GARDEN["name"]), ("Shed sensors", "Shed sensors")]
+)
+async def test_device_creates_entry(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    mock_setup_entry: AsyncMock,
+    name: str | None,
+    title: str,
+) -> None:
+    result = await start(hass, Mode.DEVICE)
+    assert result["step_id"] == "device"
+    user_input = device_input(blynk, **{CONF_HOST: f" {blynk.url()}/ "})
+    if name is not None:
+        user_input[CONF_NAME] = name
+
+    result = await submit(hass, result, user_input)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == title
+    unique_id = result["result"].unique_id
+    assert unique_id == device_unique_id(GARDEN["token"])
+    assert unique_id.startswith("device_")
+    assert GARDEN["token"] not in unique_id
+    assert result["data"] == {
+        CONF_MODE: Mode.DEVICE,
+        CONF_HOST: blynk.url(),
+        CONF_TOKEN: GARDEN["token"],
+    }
+
+
+async def test_device_title_without_name_metafield(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    """A template without the "Device Name" metafield: a plain default title."""
+    emulator.inject(Fault.forbidden(), path="/external/api/device/meta")
+    result = await submit(hass, await start(hass, Mode.DEVICE), device_input(blynk))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == config_flow.DEFAULT_DEVICE_NAME
+
+
+# Errors, each followed by recovery in the same flow
+
+
+@pytest.mark.parametrize(
+    ("mode", "changes", "fault", "path", "errors"),
+    [
+        (Mode.ORGANIZATION, {CONF_HOST: "not a host!"}, None, None, {CONF_HOST: "invalid_host"}),
+        (Mode.DEVICE, {CONF_HOST: "ftp://blynk.cloud"}, None, None, {CONF_HOST: "invalid_host"}),
+        (Mode.ORGANIZATION, {CONF_CLIENT_SECRET: "wrong"}, None, None, {"base": "invalid_auth"}),
+        (Mode.DEVICE, {CONF_TOKEN: UNKNOWN_TOKEN}, None, None, {"base": "invalid_auth"}),
+        (
+            Mode.ORGANIZATION,
+            {
+                CONF_CLIENT_ID: UNSCOPED_CLIENT["client_id"],
+                CONF_CLIENT_SECRET: UNSCOPED_CLIENT["client_secret"],
+            },
+            None,
+            None,
+            {"base": "scope_not_enabled"},
+        ),
+        (Mode.ORGANIZATION, {}, Fault.dropped(), PROFILE, {"base": "cannot_connect"}),
+        (Mode.DEVICE, {}, Fault.dropped(), IS_CONNECTED, {"base": "cannot_connect"}),
+        (Mode.ORGANIZATION, {}, Fault.malformed_json(), PROFILE, {"base": "unknown"}),
+        (Mode.DEVICE, {}, Fault.malformed_json(), IS_CONNECTED, {"base": "unknown"}),
+    ],
+    ids=[
+        "organization-invalid_host",
+        "device-invalid_host",
+        "organization-invalid_auth",
+        "device-invalid_auth",
+        "organization-scope_not_enabled",
+        "organization-cannot_connect",
+        "device-cannot_connect",
+        "organization-unknown",
+        "device-unknown",
+    ],
+)
+async def test_error_then_recovery(
+    hass: HomeAssistant,
+    *,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    mock_setup_entry: AsyncMock,
+    mode: Mode,
+    changes: dict[str, str],
+    fault: Fault | None,
+    path: str | None,
+    errors: dict[str, str],
+) -> None:
+    make_input = organization_input if mode is Mode.ORGANIZATION else device_input
+    if fault is not None:
+        # aiohttp sends a GET once more when the connection drops: drop both.
+        emulator.inject(fault, path=path, count=2 if fault.drop else 1)
+    result = await start(hass, mode)
+
+    result = await submit(hass, result, make_input(blynk, **changes))
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    if errors.get(CONF_HOST) == "invalid_host":
+        assert emulator.count() == 0
+    result = await submit(hass, result, make_input(blynk))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_cannot_connect_to_a_closed_port(
+    hass: HomeAssistant, blynk: EmulatorServer, mock_setup_entry: AsyncMock
+) -> None:
+    result = await start(hass, Mode.ORGANIZATION)
+    result = await submit(hass, result, organization_input(blynk, **{CONF_HOST: closed_port_url()}))
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await submit(hass, result, organization_input(blynk))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_wrong_region_redirect(
+    hass: HomeAssistant, blynk: EmulatorServer, mock_setup_entry: AsyncMock
+) -> None:
+    """Blynk answers 308 for a token of another region: the form offers that region."""
+    result = await start(hass, Mode.DEVICE)
+    typed = device_input(blynk, **{CONF_HOST: blynk.url("fra1"), CONF_TOKEN: CABIN["token"]})
+
+    result = await submit(hass, result, typed)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: "wrong_region"}
+    assert result["description_placeholders"]["host"] == blynk.url("ny3")
+    assert suggested(result, CONF_HOST) == blynk.url("ny3")
+    result = await submit(hass, result, {**typed, CONF_HOST: blynk.url("ny3")})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == CABIN["name"]
+    assert result["data"][CONF_HOST] == blynk.url("ny3")
+
+
+@pytest.fixture
+def regions(blynk: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat the emulator's regions as the Blynk.Cloud regions to probe."""
+    monkeypatch.setattr(config_flow, "REGION_CANDIDATES", (blynk.url("fra1"), blynk.url("ny3")))
+
+
+@pytest.mark.usefixtures("regions")
+async def test_wrong_region_found_by_probing(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    """A region that calls a foreign token "Invalid token.": the other regions are asked.
+
+    The emulator's regions share one world, so fra1 answers 308 for a ny3 token; fra1's
+    "Invalid token." is its documented answer for an unknown token, injected once.
+    """
+    emulator.inject(Fault(status=400, message="Invalid token."), path=IS_CONNECTED)
+    result = await start(hass, Mode.DEVICE)
+    typed = device_input(blynk, **{CONF_HOST: blynk.url("fra1"), CONF_TOKEN: CABIN["token"]})
+
+    result = await submit(hass, result, typed)
+
+    assert result["errors"] == {CONF_HOST: "wrong_region"}
+    assert result["description_placeholders"]["host"] == blynk.url("ny3")
+    assert suggested(result, CONF_HOST) == blynk.url("ny3")
+    assert [(r.region, r.status) for r in emulator.requests] == [("fra1", 400), ("ny3", 200)]
+    result = await submit(hass, result, {**typed, CONF_HOST: blynk.url("ny3")})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.usefixtures("regions")
+async def test_wrong_region_probing_finds_nothing(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator
+) -> None:
+    result = await start(hass, Mode.DEVICE)
+    typed = device_input(blynk, **{CONF_HOST: blynk.url("fra1"), CONF_TOKEN: UNKNOWN_TOKEN})
+
+    result = await submit(hass, result, typed)
+
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert [(r.region, r.status) for r in emulator.requests] == [("fra1", 400), ("ny3", 400)]
+
+
+async def test_organization_already_configured(
+    hass: HomeAssistant, blynk: EmulatorServer, organization_entry: MockConfigEntry
+) -> None:
+    organization_entry.add_to_hass(hass)
+    result = await submit(hass, await start(hass, Mode.ORGANIZATION), organization_input(blynk))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_device_already_configured(
+    hass: HomeAssistant, blynk: EmulatorServer, device_entry: MockConfigEntry
+) -> None:
+    device_entry.add_to_hass(hass)
+    result = await submit(hass, await start(hass, Mode.DEVICE), device_input(blynk))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+# Reauth
+
+
+async def test_reauth_organization(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    organization_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    organization_entry.add_to_hass(hass)
+    emulator.set_client_secret(OAUTH_CLIENT["client_id"], NEW_SECRET)
+    result = await organization_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["title"] == ORGANIZATION["name"]
+    assert CONF_HOST not in result["data_schema"].schema
+    assert suggested(result, CONF_CLIENT_ID) == OAUTH_CLIENT["client_id"]
+    typed = {CONF_CLIENT_ID: OAUTH_CLIENT["client_id"], CONF_CLIENT_SECRET: "old-or-mistyped"}
+
+    result = await submit(hass, result, typed)
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await submit(hass, result, {**typed, CONF_CLIENT_SECRET: NEW_SECRET})
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert organization_entry.data == {
+        **organization_input(blynk, **{CONF_CLIENT_SECRET: NEW_SECRET}),
+        CONF_MODE: Mode.ORGANIZATION,
+    }
+
+
+async def test_reauth_organization_wrong_account(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    organization_entry: MockConfigEntry,
+) -> None:
+    emulator.load(TWO_ORGANIZATIONS)
+    organization_entry.add_to_hass(hass)
+    data = dict(organization_entry.data)
+    result = await organization_entry.start_reauth_flow(hass)
+
+    result = await submit(
+        hass,
+        result,
+        {
+            CONF_CLIENT_ID: OTHER_CLIENT["client_id"],
+            CONF_CLIENT_SECRET: OTHER_CLIENT["client_secret"],
+        },
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert organization_entry.data == data
+
+
+async def test_reauth_device_new_token(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    device_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """A device's token was regenerated in the console: the entry's unique ID follows it."""
+    new_token = "n" * 32
+    scenario = copy.deepcopy(DEMO)
+    next(d for d in scenario["devices"] if d["name"] == GARDEN["name"])["token"] = new_token
+    emulator.load(scenario)
+    device_entry.add_to_hass(hass)
+    result = await device_entry.start_reauth_flow(hass)
+    assert list(result["data_schema"].schema) == [CONF_TOKEN]
+
+    result = await submit(hass, result, {CONF_TOKEN: GARDEN["token"]})
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await submit(hass, result, {CONF_TOKEN: new_token})
+
+    assert result["reason"] == "reauth_successful"
+    assert device_entry.unique_id == device_unique_id(new_token)
+    assert device_entry.data[CONF_TOKEN] == new_token
+    assert device_entry.title == GARDEN["name"]
+
+
+async def test_reauth_device_same_token(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    device_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """Blynk refused the token only for a while: the same token is accepted again."""
+    device_entry.add_to_hass(hass)
+    unique_id = device_entry.unique_id
+    result = await device_entry.start_reauth_flow(hass)
+
+    result = await submit(hass, result, {CONF_TOKEN: GARDEN["token"]})
+
+    assert result["reason"] == "reauth_successful"
+    assert device_entry.unique_id == unique_id
+
+
+async def test_reauth_device_token_of_another_entry(
+    hass: HomeAssistant, blynk: EmulatorServer, device_entry: MockConfigEntry
+) -> None:
+    device_entry.add_to_hass(hass)
+    relays = relays_entry(blynk)
+    relays.add_to_hass(hass)
+    result = await relays.start_reauth_flow(hass)
+
+    result = await submit(hass, result, {CONF_TOKEN: GARDEN["token"]})
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert relays.data[CONF_TOKEN] == RELAYS["token"]
+    assert relays.unique_id == device_unique_id(RELAYS["token"])
+
+
+# Reconfigure
+
+
+async def test_reconfigure_organization(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    organization_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """The server moved to another port; an empty secret keeps the current one."""
+    organization_entry.add_to_hass(hass)
+    unique_id = organization_entry.unique_id
+    result = await organization_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"]["title"] == ORGANIZATION["name"]
+    assert suggested(result, CONF_HOST) == blynk.url()
+    assert suggested(result, CONF_CLIENT_ID) == OAUTH_CLIENT["client_id"]
+    assert suggested(result, CONF_CLIENT_SECRET) is None
+
+    async with EmulatorServer(emulator) as moved:
+        new_host = moved.url()
+        typed = organization_input(moved, **{CONF_HOST: f"{new_host}/", CONF_CLIENT_SECRET: ""})
+        result = await submit(hass, result, typed)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert organization_entry.data == {
+        **organization_input(blynk, **{CONF_HOST: new_host}),
+        CONF_MODE: Mode.ORGANIZATION,
+    }
+    assert organization_entry.unique_id == unique_id
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+async def test_reconfigure_organization_wrong_account(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    organization_entry: MockConfigEntry,
+) -> None:
+    emulator.load(TWO_ORGANIZATIONS)
+    organization_entry.add_to_hass(hass)
+    result = await organization_entry.start_reconfigure_flow(hass)
+
+    result = await submit(
+        hass,
+        result,
+        organization_input(
+            blynk,
+            **{
+                CONF_CLIENT_ID: OTHER_CLIENT["client_id"],
+                CONF_CLIENT_SECRET: OTHER_CLIENT["client_secret"],
+            },
+        ),
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert organization_entry.data[CONF_CLIENT_ID] == OAUTH_CLIENT["client_id"]
+
+
+async def test_reconfigure_device_host_and_token(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """A device entry moves to another server, keeping its token (empty field)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=GARDEN["name"],
+        unique_id=device_unique_id(GARDEN["token"]),
+        data={CONF_MODE: Mode.DEVICE, CONF_HOST: closed_port_url(), CONF_TOKEN: GARDEN["token"]},
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert CONF_NAME not in result["data_schema"].schema
+    assert suggested(result, CONF_TOKEN) is None
+
+    result = await submit(hass, result, {CONF_HOST: blynk.url(), CONF_TOKEN: ""})
+
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data == {
+        CONF_MODE: Mode.DEVICE,
+        CONF_HOST: blynk.url(),
+        CONF_TOKEN: GARDEN["token"],
+    }
+    assert entry.unique_id == device_unique_id(GARDEN["token"])
+    assert entry.title == GARDEN["name"]
+
+
+async def test_reconfigure_device_new_token(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    device_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    device_entry.add_to_hass(hass)
+    result = await device_entry.start_reconfigure_flow(hass)
+
+    result = await submit(hass, result, device_input(blynk, **{CONF_TOKEN: RELAYS["token"]}))
+
+    assert result["reason"] == "reconfigure_successful"
+    assert device_entry.unique_id == device_unique_id(RELAYS["token"])
+    assert device_entry.data[CONF_TOKEN] == RELAYS["token"]
+
+
+async def test_reconfigure_device_to_configured_token(
+    hass: HomeAssistant, blynk: EmulatorServer, device_entry: MockConfigEntry
+) -> None:
+    """The token of another entry: that device is already configured."""
+    device_entry.add_to_hass(hass)
+    relays = relays_entry(blynk)
+    relays.add_to_hass(hass)
+    result = await relays.start_reconfigure_flow(hass)
+
+    result = await submit(hass, result, device_input(blynk))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert relays.data[CONF_TOKEN] == RELAYS["token"]
+
+
+# Options
+
+
+async def start_options(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> FlowResult:
+    """Open the options menu and pick a step."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["settings", "datastreams"]
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+
+
+async def submit_options(
+    hass: HomeAssistant, result: FlowResult, data: dict[str, Any]
+) -> FlowResult:
+    """Submit an options flow form."""
+    return await hass.config_entries.options.async_configure(result["flow_id"], data)
+
+
+@pytest.mark.parametrize(
+    ("entry_fixture", "too_low", "fields"),
+    [
+        ("organization_entry", 9, {CONF_SCAN_INTERVAL, CONF_INCLUDE_SUB_ORGANIZATIONS}),
+        ("device_entry", 14, {CONF_SCAN_INTERVAL}),
+    ],
+    ids=["organization", "device"],
+)
+async def test_options_settings(
+    hass: HomeAssistant,
+    *,
+    blynk: EmulatorServer,
+    request: pytest.FixtureRequest,
+    entry_fixture: str,
+    too_low: int,
+    fields: set[str],
+) -> None:
+    entry = await setup_entry(hass, request.getfixturevalue(entry_fixture))
+    result = await start_options(hass, entry, "settings")
+    assert result["step_id"] == "settings"
+    assert set(result["data_schema"].schema) == fields
+
+    with pytest.raises(InvalidData):
+        await submit_options(hass, result, {CONF_SCAN_INTERVAL: too_low})
+    with pytest.raises(InvalidData):
+        await submit_options(hass, result, {CONF_SCAN_INTERVAL: 3601})
+    result = await submit_options(hass, result, {CONF_SCAN_INTERVAL: too_low + 1})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_SCAN_INTERVAL] == too_low + 1
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.values.update_interval == timedelta(seconds=too_low + 1)
+
+
+async def test_options_include_sub_organizations(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    entry = await setup_entry(hass, organization_entry)
+    assert "Club greenhouse" not in {d.name for d in entry.runtime_data.discovery.data.values()}
+    result = await start_options(hass, entry, "settings")
+
+    await submit_options(
+        hass, result, {CONF_SCAN_INTERVAL: 30, CONF_INCLUDE_SUB_ORGANIZATIONS: True}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.options == {CONF_SCAN_INTERVAL: 30, CONF_INCLUDE_SUB_ORGANIZATIONS: True}
+    assert "Club greenhouse" in {d.name for d in entry.runtime_data.discovery.data.values()}
+
+
+async def test_options_datastream_entity(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    """Organization mode: a template datastream becomes a number with bounds."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start_options(hass, entry, "datastreams")
+    assert result["step_id"] == "datastreams"
+    result = await submit_options(hass, result, {"datastream": "353:v1"})
+    assert result["step_id"] == "datastream"
+    assert result["description_placeholders"] == {
+        "datastream": "Weather Station - Temperature (v1)"
+    }
+
+    result = await submit_options(hass, result, {"entity": "number", "min": 5, "max": 5})
+    assert result["errors"] == {"max": "max_not_above_min"}
+    result = await submit_options(hass, result, {"entity": "number", "min": -10, "max": 40})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_DATASTREAMS] == {
+        "353:v1": {"entity": "number", "min": -10, "max": 40}
+    }
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_options_datastream_auto_removes_choice(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    choices = {"353:v1": {"entity": "sensor"}, "354:v2": {"entity": "switch"}}
+    entry = await setup_entry(hass, copy_entry(organization_entry, {CONF_DATASTREAMS: choices}))
+    result = await start_options(hass, entry, "datastreams")
+    result = await submit_options(hass, result, {"datastream": "353:v1"})
+    assert suggested(result, "entity") == "sensor"
+
+    result = await submit_options(hass, result, {"entity": "auto"})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.options[CONF_DATASTREAMS] == {"354:v2": {"entity": "switch"}}
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_options_device_typed_pin(hass: HomeAssistant, blynk: EmulatorServer) -> None:
+    """Device mode takes a pin the device has not set yet (Cabin weather's v4), in any case."""
+    cabin = MockConfigEntry(
+        domain=DOMAIN,
+        title=CABIN["name"],
+        unique_id=device_unique_id(CABIN["token"]),
+        data={CONF_MODE: Mode.DEVICE, CONF_HOST: blynk.url("ny3"), CONF_TOKEN: CABIN["token"]},
+    )
+    entry = await setup_entry(hass, cabin)
+    result = await start_options(hass, entry, "datastreams")
+
+    result = await submit_options(hass, result, {"datastream": "x9"})
+    assert result["errors"] == {"datastream": "invalid_pin"}
+    result = await submit_options(hass, result, {"datastream": "V4"})
+    assert result["step_id"] == "datastream"
+    assert result["description_placeholders"] == {"datastream": "v4"}
+    result = await submit_options(hass, result, {"entity": "text"})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.options[CONF_DATASTREAMS] == {"v4": {"entity": "text"}}
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_options_device_known_pin(hass: HomeAssistant, device_entry: MockConfigEntry) -> None:
+    entry = await setup_entry(hass, device_entry)
+    result = await start_options(hass, entry, "datastreams")
+
+    result = await submit_options(hass, result, {"datastream": "v4"})
+    result = await submit_options(hass, result, {"entity": "text"})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.options[CONF_DATASTREAMS] == {"v4": {"entity": "text"}}
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_options_unknown_datastream(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    organization_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The datastream's template left the organization while the form was open."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start_options(hass, entry, "datastreams")
+    with pytest.raises(InvalidData):  # organization mode lists its datastreams: no typing
+        await submit_options(hass, result, {"datastream": "999:v1"})
+    emulator.remove_device(demo_device("Car tracker")["id"])
+    await advance(hass, freezer, DISCOVERY_INTERVAL.total_seconds())
+
+    result = await submit_options(hass, result, {"datastream": "355:v0"})
+    assert result["errors"] == {"datastream": "unknown_datastream"}
+    result = await submit_options(hass, result, {"datastream": "353:v1"})
+    assert result["step_id"] == "datastream"
+
+
+async def test_options_datastreams_not_loaded(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    organization_entry.add_to_hass(hass)
+    result = await start_options(hass, organization_entry, "datastreams")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_loaded"
+
+
+# Translations
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    else:
+        yield node
+
+
+def _keys_used(class_name: str) -> tuple[set[str], set[str]]:
+    """The error and abort keys a flow class of config_flow.py names."""
+    tree = ast.parse(Path(config_flow.__file__).read_text(encoding="utf-8"))
+    flow = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name)
+    errors: set[str] = set()
+    aborts: set[str] = set()
+    for node in ast.walk(flow):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "InvalidInputError":
+            errors.add(node.args[0].value)
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(target := node.targets[0], ast.Subscript)
+            and getattr(target.value, "id", None) == "errors"
+            and isinstance(node.value, ast.Constant)
+        ):
+            errors.add(node.value.value)
+        elif isinstance(node, ast.keyword) and node.arg == "reason":
+            aborts.add(node.value.value)
+        elif isinstance(node, ast.Attribute) and node.attr == "_abort_if_unique_id_configured":
+            aborts.add("already_configured")
+    return errors, aborts
+
+
+def test_translations_are_literal() -> None:
+    """A custom integration's strings are used as they are: no `[%key:...]` references."""
+    assert all(isinstance(text, str) for text in _strings(STRINGS))
+    assert not [text for text in _strings(STRINGS) if "[%key:" in text]
+
+
+@pytest.mark.parametrize(
+    ("section", "class_name", "errors", "aborts"),
+    [
+        (
+            "config",
+            "BlynkConfigFlow",
+            {
+                "invalid_host",
+                "invalid_auth",
+                "scope_not_enabled",
+                "cannot_connect",
+                "unknown",
+                "wrong_region",
+            },
+            {"already_configured", "wrong_account"},
+        ),
+        (
+            "options",
+            "BlynkOptionsFlow",
+            {"invalid_pin", "unknown_datastream", "max_not_above_min"},
+            {"not_loaded"},
+        ),
+    ],
+)
+def test_flow_keys_are_translated(
+    section: str, class_name: str, errors: set[str], aborts: set[str]
+) -> None:
+    assert _keys_used(class_name) == (errors, aborts)
+    assert errors <= set(STRINGS[section]["error"])
+    assert aborts <= set(STRINGS[section]["abort"])
+
+
+def test_flow_steps_are_translated() -> None:
+    config = STRINGS["config"]["step"]
+    assert {"user", "organization", "device", "reauth_confirm", "reconfigure"} <= set(config)
+    assert set(config["user"]["menu_options"]) == set(Mode)
+    options = STRINGS["options"]["step"]
+    assert {"init", "settings", "datastreams", "datastream"} <= set(options)
+    assert set(options["init"]["menu_options"]) == {"settings", "datastreams"}
+    assert {"auto", "none", *(str(kind) for kind in config_flow.EntityKind)} == set(
+        STRINGS["selector"]["entity_kind"]["options"]
+    )

@@ -1,0 +1,65 @@
+"""Device trackers: LOCATION datastreams, `[longitude, latitude]` on the wire."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from emulator import Emulator
+from tests.conftest import advance
+from tests.test_coordinator import record_state_changes
+
+TRACKER = "device_tracker.car_tracker_location"
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Only trackers."""
+    return [Platform.DEVICE_TRACKER]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    organization: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await snapshot_platform(hass, entity_registry, snapshot, organization.entry_id)
+
+
+@pytest.mark.usefixtures("organization")
+async def test_position_not_swapped_and_written_only_on_move(
+    hass: HomeAssistant, emulator: Emulator, freezer: FrozenDateTimeFactory
+) -> None:
+    state = hass.states.get(TRACKER)
+    # The demo car is in Berlin: Blynk sends [13.38886, 52.517037], longitude first.
+    assert (state.attributes[ATTR_LATITUDE], state.attributes[ATTR_LONGITUDE]) == (
+        52.517037,
+        13.38886,
+    )
+    written = record_state_changes(hass)
+    emulator.set_value(3, "v1", 42.0)  # the speed changes, the position does not
+    await advance(hass, freezer, 30)
+    assert written == []
+    emulator.set_value(3, "v0", [11.5755, 48.1374])  # Munich
+    await advance(hass, freezer, 30)
+    assert written == [TRACKER]
+    state = hass.states.get(TRACKER)
+    assert (state.attributes[ATTR_LATITUDE], state.attributes[ATTR_LONGITUDE]) == (
+        48.1374,
+        11.5755,
+    )
+
+
+@pytest.mark.usefixtures("organization")
+async def test_no_position(hass: HomeAssistant) -> None:
+    runtime = hass.config_entries.async_entries("blynk_cloud")[0].runtime_data
+    runtime.values.async_set_value(3, "v0", "not a place")
+    state = hass.states.get(TRACKER)
+    assert ATTR_LATITUDE not in state.attributes

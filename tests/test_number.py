@@ -1,0 +1,50 @@
+"""Numbers: writable INT and DOUBLE datastreams."""
+
+from __future__ import annotations
+
+from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER_DOMAIN, SERVICE_SET_VALUE
+from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from emulator import Emulator
+
+SETPOINT = "number.hallway_thermostat_target_temperature"
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Only numbers."""
+    return [Platform.NUMBER]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    organization: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await snapshot_platform(hass, entity_registry, snapshot, organization.entry_id)
+
+
+@pytest.mark.usefixtures("organization")
+async def test_set_value(hass: HomeAssistant, emulator: Emulator) -> None:
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: SETPOINT, ATTR_VALUE: 23.5},
+        blocking=True,
+    )
+    assert emulator.value(4, 2) == 23.5
+    assert hass.states.get(SETPOINT).state == "23.5"
+
+
+@pytest.mark.usefixtures("organization")
+async def test_non_numeric_value_is_unknown(hass: HomeAssistant, emulator: Emulator) -> None:
+    runtime = hass.config_entries.async_entries("blynk_cloud")[0].runtime_data
+    runtime.values.async_set_value(4, "v1", "warm")
+    assert hass.states.get(SETPOINT).state == "unknown"
