@@ -1,0 +1,94 @@
+"""Command line: serve a scenario until Ctrl-C.
+
+``python -m emulator --scenario demo --port 8081 [--host 127.0.0.1]`` serves the
+default region on ``--port`` and the other regions on the next ports, then prints the
+URLs and the scenario's credentials (an OAuth client with the Platform API scope and
+one device token). They are local demo credentials, printed on purpose. Ctrl-C
+(SIGINT) or SIGTERM stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Sequence
+import contextlib
+import logging
+import signal
+
+from .model import Emulator
+from .server import EmulatorServer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser."""
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
+    parser.add_argument("--scenario", default="demo", help="bundled name or JSON file")
+    parser.add_argument("--port", type=int, default=8081, help="port of the default region")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--token-lifetime", type=float, default=86400.0, help="access token lifetime (s)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    return parser
+
+
+def region_ports(emu: Emulator, port: int) -> dict[str, int]:
+    """Return the port of each region: the default region first, then the others."""
+    others = [region for region in emu.regions if region != emu.default_region]
+    return {region: port + index for index, region in enumerate([emu.default_region, *others])}
+
+
+def describe(emu: Emulator, server: EmulatorServer) -> list[str]:
+    """Return the lines that tell a developer where and how to connect."""
+    lines = [f"Blynk Cloud emulator, scenario with regions {', '.join(emu.regions)}"]
+    lines += [f"  {region}: {url}" for region, url in server.urls.items()]
+    clients = list(emu.world.clients.values())
+    client = next((c for c in clients if c.platform_api), clients[0] if clients else None)
+    if client is not None:
+        lines += [
+            f"OAuth client ({client.region}): {client.client_id}",
+            f"  client secret: {client.secret}",
+        ]
+    device = next((d for d in emu.world.devices.values() if d.region == emu.default_region), None)
+    if device is not None:
+        lines.append(f"Device {device.id} '{device.name}' token: {device.token}")
+    lines.append(f"Control API: {server.url()}/_emulator/ - press Ctrl-C to stop")
+    return lines
+
+
+async def serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
+    """Serve until ``stop`` is set."""
+    emu = Emulator(args.scenario, token_lifetime=args.token_lifetime)
+    async with EmulatorServer(emu, host=args.host, ports=region_ports(emu, args.port)) as server:
+        print("\n".join(describe(emu, server)), flush=True)
+        await stop.wait()
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """Set ``stop`` on SIGINT and SIGTERM (also when started in the background)."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(message)s")
+        logging.getLogger("asyncio").setLevel(logging.WARNING)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        await serve(args, stop)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""JSON views of the entities, in the shapes of the Platform API reference.
+
+Inferences:
+- Optional device fields (``activatedAt``, ``ownerUserId``, ``hardwareInfo``) appear
+  only when the scenario gives them; the full device always has
+  ``lifecycleStatus`` (default ``{"eventId": 1, "name": "Active", ...}``), the time
+  fields (0 = never), ``ip`` (default ``""``) and ``isLocked`` (default false).
+- ``dataStreamValues`` of the full device lists every datastream of the template,
+  like the v2 read (``value``/``updatedAt`` omitted when never set).
+- Template datastreams answer the documented fields plus every other key the scenario
+  gives (``min``, ``max``, ``units``...); the listed booleans default to false.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .entities import Datastream, Device, Organization, Template
+from .state import DEVICE_NAME_METAFIELD_ID, World
+
+_DATASTREAM_FLAGS = (
+    "isAnalogPin",
+    "isRaw",
+    "isHistory",
+    "isForService",
+    "isForReports",
+    "isForActions",
+    "isForConditions",
+    "isSync",
+)
+_DEFAULT_LIFECYCLE = {"eventId": 1, "name": "Active", "icon": "check", "color": "#23C48E"}
+_OPTIONAL_DEVICE_FIELDS = ("activatedAt", "ownerUserId", "hardwareInfo")
+
+
+def organization(org: Organization) -> dict[str, Any]:
+    """Return an organization as ``/organization/profile`` answers it."""
+    data = org.definition
+    return {
+        "id": org.id,
+        "name": org.name,
+        "description": data.get("description", ""),
+        "parentOrganizationId": org.parent_id,
+        "isActive": data.get("isActive", True),
+        "tz": data.get("tz", "UTC"),
+        "unitSystem": data.get("unitSystem", "METRIC"),
+        "phoneNumber": data.get("phoneNumber", ""),
+        "address": data.get("address"),
+        "lastModifiedTs": data.get("lastModifiedTs", 0),
+    }
+
+
+def device_summary(world: World, device: Device) -> dict[str, Any]:
+    """Return a device as the device list answers it."""
+    result: dict[str, Any] = {
+        "id": device.id,
+        "templateId": device.template_id,
+        "originalTemplateId": world.original_template_id(device.template_id),
+        "orgId": device.org_id,
+        "name": device.name,
+        "token": device.token,
+    }
+    for key in _OPTIONAL_DEVICE_FIELDS:
+        if device.definition.get(key) is not None:
+            result[key] = device.definition[key]
+    return result
+
+
+def device_base_info(world: World, device: Device) -> dict[str, Any]:
+    """Return a device as ``/device/baseInfo`` answers it."""
+    data = device.definition
+    return device_summary(world, device) | {
+        "lifecycleStatus": data.get("lifecycleStatus", _DEFAULT_LIFECYCLE),
+        "firstConnectTime": data.get("firstConnectTime", device.connect_time),
+        "firmwareUpdatedAt": data.get("firmwareUpdatedAt", 0),
+        "connectTime": device.connect_time,
+        "disconnectTime": device.disconnect_time,
+        "ip": data.get("ip", ""),
+        "isLocked": data.get("isLocked", False),
+        "lastReceivedEventAt": device.last_event_at,
+    }
+
+
+def device_full(world: World, device: Device) -> dict[str, Any]:
+    """Return a device as ``/device`` answers it, with values and metafields."""
+    template = world.template_of(device)
+    return device_base_info(world, device) | {
+        "dataStreamValues": [datastream_value(device, ds) for ds in sorted_datastreams(template)],
+        "metaFieldValues": [
+            {"id": field["id"], "name": field["name"], "value": metafield_value(field)}
+            for field in metafields(device)
+        ],
+    }
+
+
+def metafields(device: Device) -> list[dict[str, Any]]:
+    """Return the metafields of a device, the device name (id 1) first."""
+    name = {
+        "id": DEVICE_NAME_METAFIELD_ID,
+        "name": "Device Name",
+        "type": "DeviceName",
+        "value": device.name,
+    }
+    return [name, *device.metafields]
+
+
+def metafield_value(field: dict[str, Any]) -> dict[str, Any]:
+    """Return a metafield's ``{"type", "value"}`` object."""
+    return {"type": field["type"], "value": field["value"]}
+
+
+def sorted_datastreams(template: Template) -> list[Datastream]:
+    """Return the datastreams of a template by id."""
+    return [template.datastreams[key] for key in sorted(template.datastreams)]
+
+
+def datastream_value(device: Device, ds: Datastream) -> dict[str, Any]:
+    """Return a ``DataStreamValue``; ``value`` and ``updatedAt`` only when set."""
+    result: dict[str, Any] = {
+        "dataStreamId": ds.id,
+        "pin": ds.pin_name,
+        "dataStreamLabel": ds.label,
+        "dataStreamAlias": ds.alias,
+    }
+    current = device.values.get(ds.id)
+    if current is not None:
+        result["value"] = current[1]
+        result["updatedAt"] = current[0]
+    return result
+
+
+def template_summary(template: Template) -> dict[str, Any]:
+    """Return a template as the template list answers it."""
+    return {
+        "id": template.id,
+        "templateIds": template.definition.get("templateIds", []),
+        "parentId": template.parent_id,
+        "orgId": template.org_id,
+        "name": template.name,
+    }
+
+
+def template_detail(template: Template) -> dict[str, Any]:
+    """Return a template as ``/template`` answers it."""
+    data = template.definition
+    result = template_summary(template) | {
+        "boardType": data.get("boardType", "ESP32"),
+        "connectionType": data.get("connectionType", "WI_FI"),
+        "description": data.get("description", ""),
+        "createdAt": data.get("createdAt", 0),
+    }
+    if "logoUrl" in data:
+        result["logoUrl"] = data["logoUrl"]
+    return result
+
+
+def template_datastream(ds: Datastream) -> dict[str, Any]:
+    """Return a ``TemplateDataStream``."""
+    result: dict[str, Any] = {
+        "id": ds.id,
+        "label": ds.label,
+        "alias": ds.alias,
+        "type": ds.type,
+        "pin": ds.pin,
+        "pinType": ds.pin_type,
+    }
+    for key, value in ds.definition.items():
+        result.setdefault(key, value)
+    for key in _DATASTREAM_FLAGS:
+        result.setdefault(key, False)
+    return result

@@ -1,0 +1,77 @@
+"""``python -m emulator``: arguments, the printed credentials and serving."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+import pytest
+
+from emulator import Emulator, EmulatorServer, __main__ as cli
+
+from .helpers import tiny_scenario
+
+
+def test_parser_defaults() -> None:
+    args = cli.build_parser().parse_args([])
+    assert (args.scenario, args.port, args.host, args.token_lifetime, args.verbose) == (
+        "demo",
+        8081,
+        "127.0.0.1",
+        86400.0,
+        False,
+    )
+
+
+def test_region_ports_put_the_default_region_first() -> None:
+    emu = Emulator("demo")
+    assert cli.region_ports(emu, 9000) == {"fra1": 9000, "ny3": 9001}
+    scenario = tiny_scenario(regions=["sgp1", "blr1"], default_region="blr1")
+    assert cli.region_ports(Emulator(scenario), 7000) == {"blr1": 7000, "sgp1": 7001}
+
+
+async def test_serve_prints_urls_and_demo_credentials(
+    socket_enabled: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "region_ports", lambda *_: {})  # free ports
+    args = cli.build_parser().parse_args(["--scenario", "demo", "--token-lifetime", "60"])
+    stop = asyncio.Event()
+    stop.set()
+    await cli.serve(args, stop)
+    out = capsys.readouterr().out
+    emu = Emulator("demo")
+    client = next(c for c in emu.world.clients.values() if c.platform_api)
+    assert "fra1: http://127.0.0.1:" in out
+    assert "ny3: http://127.0.0.1:" in out
+    assert client.client_id in out
+    assert client.secret in out
+    assert emu.world.devices[1].token in out
+    assert "/_emulator/" in out
+
+
+async def test_describe_without_clients_or_devices(socket_enabled: None) -> None:
+    scenario = tiny_scenario(oauth_clients=[], devices=[])
+    emu = Emulator(scenario)
+    async with EmulatorServer(emu) as server:
+        lines = cli.describe(emu, server)
+    assert not any("OAuth client" in line or "token:" in line for line in lines)
+    scenario = tiny_scenario(
+        oauth_clients=[{"client_id": "c", "client_secret": "s", "org_id": 1, "platform_api": False}]
+    )
+    emu = Emulator(scenario)
+    async with EmulatorServer(emu) as server:
+        assert "OAuth client (fra1): c" in cli.describe(emu, server)
+
+
+@pytest.mark.parametrize("verbose", [[], ["-v"]])
+def test_main_stops_on_ctrl_c(monkeypatch: pytest.MonkeyPatch, verbose: list[str]) -> None:
+    seen: dict[str, Any] = {}
+
+    async def interrupted(args: argparse.Namespace, stop: asyncio.Event) -> None:
+        seen["args"] = args
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "serve", interrupted)
+    assert cli.main(["--port", "9100", *verbose]) == 0
+    assert seen["args"].port == 9100

@@ -1,0 +1,143 @@
+"""Injected faults: each kind, counts, path and method filters, and the control exemption."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector
+import pytest
+
+from emulator import Fault
+
+from .helpers import EXT, V1, Blynk, basic
+
+DEVICES = f"{V1}/devices"
+
+
+async def test_rate_limited(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.rate_limited(retry_after=7), path=DEVICES)
+    reply = await blynk.pget(DEVICES)
+    assert reply.status == 429
+    assert reply.headers["Retry-After"] == "7"
+    assert reply.message == "Too many requests."
+    assert (await blynk.pget(DEVICES)).status == 200
+    blynk.emu.inject(Fault.rate_limited())
+    bare = await blynk.dget("getAll")
+    assert bare.status == 429
+    assert "Retry-After" not in bare.headers
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "message"),
+    [
+        (Fault.server_error(), 500, "Internal server error."),
+        (Fault.unauthorized(), 401, "Unauthorized."),
+        (Fault.forbidden(), 403, "Forbidden."),
+        (
+            Fault.forbidden("Platform API scope is not enabled for this oauth client."),
+            403,
+            "Platform API scope is not enabled for this oauth client.",
+        ),
+        (Fault(status=418), 418, "Error."),
+        (Fault(status=503, message="Maintenance."), 503, "Maintenance."),
+    ],
+)
+async def test_error_faults(blynk: Blynk, fault: Fault, status: int, message: str) -> None:
+    blynk.emu.inject(fault)
+    reply = await blynk.dget("getAll")
+    assert (reply.status, reply.json()) == (status, {"error": {"message": message}})
+
+
+async def test_bodyless_status(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault(status=204))
+    reply = await blynk.dget("getAll")
+    assert (reply.status, reply.text) == (204, "")
+
+
+async def test_count_path_and_method(blynk: Blynk) -> None:
+    headers = await blynk.bearer()
+    blynk.emu.inject(Fault.server_error(), count=2, path=f"{V1}/device", method="get")
+    assert (await blynk.pget(f"{V1}/profile")).status == 200  # other path
+    write = {"deviceId": 1, "dataStreamId": 1, "value": 1}
+    assert (
+        await blynk.request("POST", f"{V1}/device/datastream", json=write, headers=headers)
+    ).status == 204
+    assert (await blynk.pget(f"{V1}/device", {"deviceId": "1"})).status == 500
+    assert (await blynk.pget(f"{V1}/device/online", {"deviceId": "1"})).status == 500  # prefix
+    assert (await blynk.pget(f"{V1}/device", {"deviceId": "1"})).status == 200  # used up
+
+
+async def test_faults_are_first_in_first_out_and_clearable(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.server_error())
+    blynk.emu.inject(Fault.forbidden())
+    assert (await blynk.dget("getAll")).status == 500
+    blynk.emu.clear_faults()
+    assert (await blynk.dget("getAll")).status == 200
+    with pytest.raises(ValueError, match="count"):
+        blynk.emu.inject(Fault.server_error(), count=0)
+
+
+async def test_timeout_delays_the_normal_answer(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.timeout(0.05))
+    reply = await blynk.dget("isHardwareConnected")
+    assert (reply.status, reply.text) == (200, "true")
+
+
+async def test_timeout_makes_impatient_clients_fail(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.timeout(5))
+    url = blynk.url(f"{EXT}/getAll?token={blynk.device_token(1)}")
+    async with ClientSession(timeout=ClientTimeout(total=0.1)) as impatient:
+        with pytest.raises(asyncio.TimeoutError):
+            async with impatient.get(url) as resp:
+                await resp.read()
+    for _ in range(50):  # the server notices the disconnection and records it
+        if blynk.emu.requests:
+            break
+        await asyncio.sleep(0.01)
+    assert blynk.emu.requests[-1].status == 0
+
+
+async def test_malformed_json(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.malformed_json(), path=DEVICES)
+    reply = await blynk.pget(DEVICES)
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("application/json")
+    with pytest.raises(json.JSONDecodeError):
+        reply.json()
+
+
+async def test_dropped_connection(blynk: Blynk) -> None:
+    # POST: aiohttp retries idempotent requests once after a disconnection.
+    blynk.emu.inject(Fault.dropped())
+    url = blynk.url("/oauth2/token?grant_type=client_credentials")
+    async with ClientSession(connector=TCPConnector(force_close=True)) as fresh:
+        with pytest.raises(ClientError):
+            async with fresh.post(url, headers=basic(*blynk.client)) as resp:
+                await resp.read()
+        async with fresh.post(url, headers=basic(*blynk.client)) as resp:
+            assert resp.status == 200
+    assert [record.status for record in blynk.emu.requests] == [0, 200]
+
+
+async def test_faults_apply_to_the_token_endpoint(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.server_error(), path="/oauth2/token", method="POST")
+    assert (await blynk.oauth(creds=blynk.client)).status == 500
+    assert (await blynk.oauth(creds=blynk.client)).status == 200
+
+
+async def test_control_paths_are_never_faulted_or_logged(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.server_error(), count=3)
+    reply = await blynk.request("GET", "/_emulator/count")
+    assert reply.json() == {"count": 0}
+    assert blynk.emu.faults.rules[0].remaining == 3
+    assert blynk.emu.requests == []
+
+
+async def test_drop_without_transport() -> None:
+    from unittest.mock import Mock
+
+    from emulator.middleware import _drop
+
+    with pytest.raises(asyncio.CancelledError):
+        _drop(Mock(transport=None))
