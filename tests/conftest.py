@@ -122,7 +122,11 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
 
 
 async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Let time pass: scheduled polls run, and whatever they started finishes."""
+    """Let time pass: scheduled polls run, and whatever they started finishes.
+
+    The clock must be frozen before the entry is set up: freezing it later moves the event
+    loop's clock far ahead at once, and every timer fires, also those of requests in flight.
+    """
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -136,17 +140,23 @@ def platforms() -> list[Platform]:
 
 @pytest.fixture
 async def organization(
-    hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    organization_entry: MockConfigEntry,
+    platforms: list[Platform],
 ) -> MockConfigEntry:
-    """The demo organization, set up with `platforms`."""
+    """The demo organization, set up with `platforms` (on a frozen clock: see `advance`)."""
     with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
         return await setup_entry(hass, organization_entry)
 
 
 @pytest.fixture
 async def device(
-    hass: HomeAssistant, device_entry: MockConfigEntry, platforms: list[Platform]
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    device_entry: MockConfigEntry,
+    platforms: list[Platform],
 ) -> MockConfigEntry:
-    """The demo weather station in device mode, set up with `platforms`."""
+    """The demo weather station in device mode, set up with `platforms` (frozen clock)."""
     with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
         return await setup_entry(hass, device_entry)

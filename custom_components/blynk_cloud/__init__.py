@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -25,7 +25,9 @@ from .coordinator import (
     BlynkRuntimeData,
     BlynkValuesCoordinator,
 )
+from .issues import async_check_message_quota, async_region_moved
 from .mapping import Override
+from .services import async_setup_services
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -40,6 +42,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions: they live as long as Home Assistant, not as long as an entry."""
+    async_setup_services(hass)
     return True
 
 
@@ -49,12 +52,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         key: Override.from_options(choice)
         for key, choice in entry.options.get(CONF_DATASTREAMS, {}).items()
     }
+    async_region_moved(hass, entry, None)  # said once, at the move; a new start is quiet
     backend = _backend(hass, entry, overrides)
     discovery = BlynkDiscoveryCoordinator(hass, entry, backend)
     await discovery.async_config_entry_first_refresh()
     values = BlynkValuesCoordinator(hass, entry, backend, discovery)
     await values.async_config_entry_first_refresh()
     connectivity = BlynkConnectivityCoordinator(hass, entry, backend, discovery)
+    if backend.mode is Mode.DEVICE:
+        async_check_message_quota(hass, entry, values.update_interval_seconds)
     entry.runtime_data = BlynkRuntimeData(
         backend=backend,
         discovery=discovery,
@@ -84,16 +90,7 @@ def _backend(
     def server_moved(server: BlynkServer) -> None:
         """Blynk sent us to another region: keep the new host, and say so once."""
         hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: server.host})
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            f"region_moved_{entry.entry_id}",
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="region_moved",
-            translation_placeholders={"title": entry.title, "host": server.host},
-        )
+        async_region_moved(hass, entry, server.host)
 
     if entry.data[CONF_MODE] == Mode.ORGANIZATION:
         assert entry.unique_id is not None  # noqa: S101 - the config flow always sets it

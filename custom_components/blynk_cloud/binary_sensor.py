@@ -19,6 +19,7 @@ from .entity import (
     async_add_datastream_entities,
     async_add_device_entities,
 )
+from .issues import connectivity_unique_id
 from .mapping import EntityKind
 
 PARALLEL_UPDATES = 0
@@ -48,7 +49,7 @@ class BlynkConnectivitySensor(BlynkEntity[BlynkConnectivityCoordinator], BinaryS
     def __init__(self, runtime: BlynkRuntimeData, device: BlynkDevice) -> None:
         """Read from the connectivity coordinator."""
         super().__init__(runtime.connectivity, runtime, device)
-        self._attr_unique_id = f"{runtime.backend.device_key(device)}_connectivity"
+        self._attr_unique_id = connectivity_unique_id(runtime.backend, device)
 
     @property
     @override

@@ -15,6 +15,7 @@ from typing import Any, override
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -30,6 +31,7 @@ from .const import (
     Mode,
 )
 from .errors import translate_errors
+from .issues import SCOPE_NOT_ENABLED, async_check_removed_datastreams, async_scope_not_enabled
 from .mapping import AUTOMATIC, Override
 
 type BlynkConfigEntry = ConfigEntry[BlynkRuntimeData]
@@ -92,6 +94,11 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT]):
         except UpdateFailed as err:
             self.rate_limited = err.retry_after is not None
             raise
+        except ConfigEntryAuthFailed as err:
+            if err.translation_key == SCOPE_NOT_ENABLED:
+                async_scope_not_enabled(self.hass, self.config_entry, refused=True)
+            raise
+        async_scope_not_enabled(self.hass, self.config_entry, refused=False)
         self.rate_limited = False
         self.last_duration = time.monotonic() - started
         self.last_success = dt_util.utcnow()
@@ -115,6 +122,8 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
     async def _fetch(self) -> Mapping[int, BlynkDevice]:
         devices = await self.backend.discover()
         self._remove_stale_devices(devices)
+        if self.backend.mode is Mode.ORGANIZATION:
+            async_check_removed_datastreams(self.hass, self.config_entry, self.backend, devices)
         return devices
 
     def _remove_stale_devices(self, devices: Mapping[int, BlynkDevice]) -> None:
@@ -158,6 +167,7 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
             hass, entry, backend, name="values", update_interval=timedelta(seconds=seconds)
         )
         self.discovery = discovery
+        self.update_interval_seconds = float(seconds)
         self._unknown_pins: frozenset[tuple[int, str]] = frozenset()
         follow_new_devices(self, discovery)
 

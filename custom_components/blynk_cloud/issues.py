@@ -1,0 +1,118 @@
+"""Repair issues, raised only where the user can act, and removed when the cause goes away."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+
+from .backend import Backend, BlynkDevice
+from .const import (
+    CONNECTIVITY_INTERVAL,
+    DOMAIN,
+    FREE_PLAN_MONTHLY_MESSAGES,
+    SECONDS_PER_MONTH,
+    Mode,
+)
+
+REGION_MOVED = "region_moved"
+SCOPE_NOT_ENABLED = "scope_not_enabled"
+MESSAGE_QUOTA = "message_quota"
+DATASTREAM_REMOVED = "datastream_removed"
+
+
+def _issue_id(kind: str, entry: ConfigEntry) -> str:
+    return f"{kind}_{entry.entry_id}"
+
+
+@callback
+def _set(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    kind: str,
+    placeholders: dict[str, str] | None,
+) -> None:
+    """Create the issue with these placeholders, or delete it when there are none."""
+    if placeholders is None:
+        ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(kind, entry),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=kind,
+        translation_placeholders={"title": entry.title, **placeholders},
+    )
+
+
+@callback
+def async_region_moved(hass: HomeAssistant, entry: ConfigEntry, host: str | None) -> None:
+    """Say once that Blynk moved the entry to `host` (None: nothing to say any more)."""
+    _set(hass, entry, REGION_MOVED, None if host is None else {"host": host})
+
+
+@callback
+def async_scope_not_enabled(hass: HomeAssistant, entry: ConfigEntry, refused: bool) -> None:
+    """The OAuth client lacks the Platform API scope: only the Blynk console can fix that."""
+    _set(hass, entry, SCOPE_NOT_ENABLED, {} if refused else None)
+
+
+def monthly_messages(poll_seconds: float, mode: Mode = Mode.DEVICE) -> int:
+    """Device API requests a month at this poll interval, connectivity checks included."""
+    connectivity = CONNECTIVITY_INTERVAL[mode].total_seconds()
+    return round(SECONDS_PER_MONTH / poll_seconds + SECONDS_PER_MONTH / connectivity)
+
+
+@callback
+def async_check_message_quota(hass: HomeAssistant, entry: ConfigEntry, poll_seconds: float) -> None:
+    """Warn when a device-mode entry alone would use up the Free plan's monthly messages."""
+    messages = monthly_messages(poll_seconds)
+    _set(
+        hass,
+        entry,
+        MESSAGE_QUOTA,
+        {
+            "interval": str(round(poll_seconds)),
+            "messages": f"{messages:,}",
+            "quota": f"{FREE_PLAN_MONTHLY_MESSAGES:,}",
+        }
+        if messages > FREE_PLAN_MONTHLY_MESSAGES
+        else None,
+    )
+
+
+@callback
+def async_check_removed_datastreams(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    backend: Backend[Any],
+    devices: Mapping[int, BlynkDevice],
+) -> None:
+    """Entities whose datastream left its template show nothing any more: say which.
+
+    Organization mode only: there templates define datastreams; in device mode a pin is
+    simply not reported until the device sets it.
+    """
+    expected: set[str] = set()
+    for device in devices.values():
+        expected.add(connectivity_unique_id(backend, device))
+        expected.update(backend.unique_id(device, ds) for ds in device.datastreams.values())
+    prefixes = tuple(f"{backend.device_key(device)}_" for device in devices.values())
+    registry = er.async_get(hass)
+    orphans = sorted(
+        registry_entry.entity_id
+        for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if registry_entry.unique_id.startswith(prefixes)
+        and registry_entry.unique_id not in expected
+    )
+    _set(hass, entry, DATASTREAM_REMOVED, {"entities": ", ".join(orphans)} if orphans else None)
+
+
+def connectivity_unique_id(backend: Backend[Any], device: BlynkDevice) -> str:
+    """The unique ID of a device's connectivity sensor."""
+    return f"{backend.device_key(device)}_connectivity"
