@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
 from datetime import timedelta
+import logging
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blynk_cloud import PLATFORMS
+from custom_components.blynk_cloud.api import BlynkError
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_MODE, DOMAIN, Mode
 from emulator import Emulator, EmulatorServer, fleet_scenario, load_scenario
@@ -114,8 +117,9 @@ def device_entry(blynk: EmulatorServer) -> MockConfigEntry:
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
-    """Add the entry and set it up."""
-    entry.add_to_hass(hass)
+    """Add the entry (unless a test added it to change it first) and set it up."""
+    if hass.config_entries.async_get_entry(entry.entry_id) is None:
+        entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     return entry
@@ -160,3 +164,57 @@ async def device(
     """The demo weather station in device mode, set up with `platforms` (frozen clock)."""
     with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
         return await setup_entry(hass, device_entry)
+
+
+class _Recorder(logging.Handler):
+    """Keeps the text of every log record, traceback included."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(logging.Formatter().format(record))
+
+
+@pytest.fixture(autouse=True)
+def no_secret_leaks(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Generator[None]:
+    """Fail any test in which a secret of the scenario shows in a log record or an error.
+
+    Secrets are the scenario's client secrets and device tokens, and every access and refresh
+    token the emulator issued during the test.
+    """
+    # Asked for now, so that the emulator outlives this fixture's check.
+    emulator: Emulator | None = (
+        request.getfixturevalue("emulator") if "emulator" in request.fixturenames else None
+    )
+    recorder = _Recorder()
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.DEBUG)  # debug logs count: users turn them on to report problems
+    root.addHandler(recorder)
+    texts = recorder.texts
+
+    def record_blynk_error(self: BlynkError, *args: object) -> None:
+        Exception.__init__(self, *args)
+        texts.append(str(self))
+
+    original_ha_init = HomeAssistantError.__init__
+
+    def record_ha_error(self: HomeAssistantError, *args: Any, **kwargs: Any) -> None:
+        original_ha_init(self, *args, **kwargs)
+        texts.append(f"{args!r} {kwargs.get('translation_placeholders')!r}")
+
+    monkeypatch.setattr(BlynkError, "__init__", record_blynk_error)
+    monkeypatch.setattr(HomeAssistantError, "__init__", record_ha_error)
+    try:
+        yield
+    finally:
+        root.removeHandler(recorder)
+        root.setLevel(level)
+    if emulator is None:
+        return
+    leaked = [secret for secret in emulator.all_secrets() if any(secret in t for t in texts)]
+    assert not leaked, f"{len(leaked)} secret(s) of the scenario leaked into logs or errors"

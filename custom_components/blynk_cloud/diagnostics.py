@@ -6,13 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import (
-    CONF_CLIENT_SECRET,
-    CONF_LATITUDE,
-    CONF_LONGITUDE,
-    CONF_SCAN_INTERVAL,
-    CONF_TOKEN,
-)
+from homeassistant.const import CONF_CLIENT_SECRET, CONF_LATITUDE, CONF_LONGITUDE, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
@@ -71,7 +65,7 @@ def _summary(runtime: BlynkRuntimeData) -> dict[str, Any]:
         "server": client.server.host,
         "counts": {
             "devices": len(devices),
-            "templates": len({device.template_id for device in devices}),
+            "templates": len({device.template_id for device in devices} - {None}),
             "datastreams": sum(len(device.datastreams) for device in devices),
         },
         "coordinators": {
@@ -83,11 +77,7 @@ def _summary(runtime: BlynkRuntimeData) -> dict[str, Any]:
             )
         },
         "requests": asdict(client.stats),
-        "options": {
-            key: value
-            for key, value in runtime.values.config_entry.options.items()
-            if key == CONF_SCAN_INTERVAL or key != CONF_TOKEN
-        },
+        "options": dict(runtime.values.config_entry.options),
     }
 
 
