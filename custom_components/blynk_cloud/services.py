@@ -1,0 +1,807 @@
+"""Actions: write values and widget properties, import and read history, batch updates.
+
+Every action that targets a device resolves it through the device registry, finds the Blynk
+device behind it, resolves the datastream reference (id, pin, label, alias) and validates the
+value against the datastream before anything is sent. API failures become translated errors
+through `action_errors`, which also starts reauth when the credentials stopped working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum, auto
+import json
+import math
+import re
+from typing import Any, cast
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, service
+from homeassistant.util import dt as dt_util
+import probatio as vol
+
+from .api import (
+    BlynkDeviceClient,
+    BlynkPlatformClient,
+    Datastream,
+    DatastreamType,
+    Location,
+    Value,
+    normalize_pin,
+)
+from .backend import BlynkDevice
+from .const import DOMAIN, Mode
+from .coordinator import BlynkRuntimeData
+from .errors import action_errors
+
+SERVICE_SET_VALUE = "set_value"
+SERVICE_SET_VALUES = "set_values"
+SERVICE_SET_PROPERTY = "set_property"
+SERVICE_IMPORT_HISTORY = "import_history"
+SERVICE_GET_HISTORY = "get_history"
+SERVICE_BATCH_UPDATE = "batch_update"
+
+ATTR_DATASTREAM = "datastream"
+ATTR_VALUE = "value"
+ATTR_VALUES = "values"
+ATTR_PROPERTY = "property"
+ATTR_START = "start"
+ATTR_END = "end"
+ATTR_LIMIT = "limit"
+ATTR_FIELDS = "fields"
+ATTR_UPDATES = "updates"
+ATTR_DEBUG = "debug"
+ATTR_TS = "ts"
+ATTR_LATITUDE = "latitude"
+ATTR_LONGITUDE = "longitude"
+
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
+"""Blynk's Integer type is 32 bits."""
+MAX_STRING_BYTES = 1024
+"""Blynk's String type holds at most 1024 bytes."""
+MAX_PROPERTY_LENGTH = 200
+"""The Platform API's limit for a property value; applied to every value sent."""
+IMPORT_WINDOW = timedelta(days=30)
+"""Blynk refuses points older than "one month" and silently skips those more than a month ahead.
+Inference (as in the emulator): a month is 30 days."""
+IMPORT_MARGIN = timedelta(minutes=10)
+"""Inference: the window is narrowed by this much, so that a long import (several requests)
+cannot see its oldest points age past the server's limit while it is under way."""
+MAX_FRACTION_DIGITS = 10
+"""Inference shared with the emulator: `maximumFractionDigits` is a whole number 0-10."""
+MULTI_VALUE_SEPARATOR = "\u0000"
+
+# The documented `DataStreamPropertyName` values, in the documented order.
+PROPERTY_NAMES = (
+    "label",
+    "color",
+    "onBackColor",
+    "offBackColor",
+    "onColor",
+    "offColor",
+    "onLabel",
+    "offLabel",
+    "labels",
+    "min",
+    "max",
+    "isOnPlay",
+    "url",
+    "urls",
+    "step",
+    "valueFormatting",
+    "suffix",
+    "maximumFractionDigits",
+    "opacity",
+    "scale",
+    "rotation",
+    "sortType",
+    "isDisabled",
+    "isHidden",
+    "icons",
+    "onImageUrl",
+    "offImageUrl",
+    "page",
+    "sound",
+    "isMuted",
+    "loop",
+    "autoplay",
+    "contentDesign",
+    "backColor",
+)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+# Home Assistant's translation keys (the select's options) must be lower case, so the select
+# offers `on_back_color`; the documented `onBackColor` is accepted as well (YAML, scripts).
+PROPERTY_OPTIONS = tuple(_snake(name) for name in PROPERTY_NAMES)
+_PROPERTY_BY_KEY = {
+    **{_snake(name): name for name in PROPERTY_NAMES},
+    **{name: name for name in PROPERTY_NAMES},
+}
+_COLOUR_PROPERTIES = frozenset(
+    {"color", "onColor", "offColor", "onBackColor", "offBackColor", "backColor"}
+)
+_BOOLEAN_PROPERTIES = frozenset(
+    {"isOnPlay", "isDisabled", "isHidden", "isMuted", "loop", "autoplay"}
+)
+_NUMBER_PROPERTIES: Mapping[str, tuple[float, float]] = {
+    "min": (-math.inf, math.inf),
+    "max": (-math.inf, math.inf),
+    "step": (-math.inf, math.inf),
+    "opacity": (0.0, 100.0),
+    "scale": (0.0, 100.0),
+    "rotation": (0.0, 360.0),
+}
+_LIST_PROPERTIES = frozenset({"labels", "urls"})
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_BOOLEAN_TEXT = {"true": True, "on": True, "1": True, "false": False, "off": False, "0": False}
+_MAX_SHOWN = 60
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+_DEVICE_FIELD = {vol.Required(ATTR_DEVICE_ID): cv.string}
+_DATASTREAM_FIELD = {vol.Required(ATTR_DATASTREAM): cv.string}
+
+SET_VALUE_SCHEMA = vol.Schema(
+    {**_DEVICE_FIELD, **_DATASTREAM_FIELD, vol.Required(ATTR_VALUE): cv.match_all}
+)
+SET_VALUES_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELD,
+        vol.Required(ATTR_VALUES): vol.All(
+            vol.Schema({cv.string: cv.match_all}), vol.Length(min=1)
+        ),
+    }
+)
+SET_PROPERTY_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELD,
+        **_DATASTREAM_FIELD,
+        vol.Required(ATTR_PROPERTY): vol.All(cv.string, vol.In(_PROPERTY_BY_KEY)),
+        vol.Required(ATTR_VALUE): cv.match_all,
+    }
+)
+IMPORT_HISTORY_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELD,
+        **_DATASTREAM_FIELD,
+        vol.Required(ATTR_VALUES): vol.All(
+            cv.ensure_list,
+            vol.Length(min=1),
+            [
+                vol.Schema(
+                    {vol.Required(ATTR_TS): cv.match_all, vol.Required(ATTR_VALUE): cv.match_all}
+                )
+            ],
+        ),
+    }
+)
+GET_HISTORY_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELD,
+        **_DATASTREAM_FIELD,
+        vol.Required(ATTR_START): cv.datetime,
+        vol.Required(ATTR_END): cv.datetime,
+        vol.Optional(ATTR_LIMIT): vol.All(vol.Coerce(int), vol.Range(min=1)),
+    }
+)
+BATCH_UPDATE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_FIELDS): vol.All(cv.ensure_list, [cv.string]),
+        vol.Required(ATTR_UPDATES): vol.All(cv.ensure_list, vol.Length(min=1), [list]),
+        vol.Optional(ATTR_DEBUG, default=False): cv.boolean,
+    }
+)
+
+
+class _TypeSource(Enum):
+    """How much is known about a datastream's type."""
+
+    DEFINED = auto()
+    """Organization mode: the template defines the type and bounds."""
+    INFERRED = auto()
+    """Device mode: the type is guessed from the value the device reported."""
+    UNKNOWN = auto()
+    """Device mode: a pin without a value; only generic checks apply."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """The device an action acts on: its entry, runtime data and Blynk device."""
+
+    entry: ConfigEntry
+    runtime: BlynkRuntimeData
+    device: BlynkDevice
+    name: str
+    """The device's name in Home Assistant, for messages."""
+
+    @property
+    def client(self) -> BlynkPlatformClient | BlynkDeviceClient:
+        """The entry's client: Platform API (organization) or Device HTTPS API."""
+        client: BlynkPlatformClient | BlynkDeviceClient = self.runtime.backend.client
+        return client
+
+
+@dataclass(frozen=True, slots=True)
+class _Stream:
+    """A resolved datastream and what is known of its type."""
+
+    datastream: Datastream
+    source: _TypeSource
+
+    @property
+    def name(self) -> str:
+        """The datastream's label and pin, for messages."""
+        label, pin = self.datastream.label, self.datastream.pin.upper()
+        return label if label.upper() == pin else f"{label} ({pin})"
+
+
+class _UnfitValueError(Exception):
+    """A value does not fit; carries the translation key and extra placeholders."""
+
+    def __init__(self, key: str, **placeholders: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.placeholders = placeholders
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions; they live as long as Home Assistant."""
+    hass.services.async_register(DOMAIN, SERVICE_SET_VALUE, _set_value, schema=SET_VALUE_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_SET_VALUES, _set_values, schema=SET_VALUES_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, SERVICE_SET_PROPERTY, _set_property, schema=SET_PROPERTY_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_IMPORT_HISTORY,
+        _import_history,
+        schema=IMPORT_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_HISTORY,
+        _get_history,
+        schema=GET_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_BATCH_UPDATE,
+        _batch_update,
+        schema=BATCH_UPDATE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+
+
+# Handlers
+
+
+async def _set_value(call: ServiceCall) -> None:
+    """Write one datastream of one device."""
+    target = _target(call)
+    stream = _datastream(target, call.data[ATTR_DATASTREAM])
+    value = _value(target, stream, call.data[ATTR_VALUE])
+    async with action_errors(call.hass, target.entry):
+        await target.runtime.backend.write(target.device, stream.datastream, value)
+    target.runtime.values.async_set_value(target.device.id, stream.datastream.pin, value)
+
+
+async def _set_values(call: ServiceCall) -> None:
+    """Write several datastreams of one device in one request."""
+    target = _target(call)
+    writes: dict[str, tuple[Datastream, Value]] = {}
+    for reference, raw in call.data[ATTR_VALUES].items():
+        stream = _datastream(target, reference)
+        if stream.datastream.pin in writes:
+            raise _error("duplicate_datastream", target, stream)
+        value = _value(target, stream, raw)
+        if target.runtime.backend.mode is Mode.DEVICE and isinstance(value, Location):
+            # The Device API's batch takes one value per pin; a location needs two.
+            raise _error("location_in_batch", target, stream)
+        writes[stream.datastream.pin] = (stream.datastream, value)
+    async with action_errors(call.hass, target.entry):
+        await target.runtime.backend.write_many(target.device, list(writes.values()))
+    for datastream, value in writes.values():
+        target.runtime.values.async_set_value(target.device.id, datastream.pin, value)
+
+
+async def _set_property(call: ServiceCall) -> None:
+    """Set a widget property of a datastream."""
+    target = _target(call)
+    stream = _datastream(target, call.data[ATTR_DATASTREAM])
+    name = _PROPERTY_BY_KEY[call.data[ATTR_PROPERTY]]
+    if not stream.datastream.pin.startswith("v"):
+        # Blynk: "properties only work on datastreams bound to virtual pins".
+        raise _error("property_needs_virtual_pin", target, stream)
+    try:
+        value = _property_value(name, call.data[ATTR_VALUE])
+    except _UnfitValueError as err:
+        raise _error(
+            err.key,
+            target,
+            stream,
+            property=name,
+            value=_show(call.data[ATTR_VALUE]),
+            **err.placeholders,
+        ) from None
+    client = target.client
+    if isinstance(client, BlynkPlatformClient):
+        # Inference: the Platform API takes one string `value` (at most 200 characters), and
+        # its docs say nothing of lists. Blynk's documented multi-value separator (MQTT, and
+        # the hardware protocol's `setProperty(pin, "labels", "a", "b")`) is NUL, so a list
+        # is sent as its items joined with NUL: the form the Device API's repeated
+        # parameters arrive in.
+        sent = [MULTI_VALUE_SEPARATOR.join(value) if isinstance(value, list) else value]
+    else:
+        sent = value if isinstance(value, list) else [value]
+    longest = max(len(item) for item in sent)
+    if longest > MAX_PROPERTY_LENGTH:
+        raise _error(
+            "property_too_long",
+            target,
+            stream,
+            property=name,
+            length=str(longest),
+            max=str(MAX_PROPERTY_LENGTH),
+        )
+    async with action_errors(call.hass, target.entry):
+        if isinstance(client, BlynkPlatformClient):
+            await client.set_property(target.device.id, _datastream_id(stream), name, sent[0])
+        else:
+            await client.set_property(stream.datastream.pin, name, value)
+
+
+async def _import_history(call: ServiceCall) -> ServiceResponse:
+    """Import timestamped points into a datastream's history, in chunks of 10,000."""
+    target = _target(call)
+    stream = _datastream(target, call.data[ATTR_DATASTREAM])
+    points = sorted(
+        (
+            (_timestamp(target, stream, item[ATTR_TS]), _value(target, stream, item[ATTR_VALUE]))
+            for item in call.data[ATTR_VALUES]
+        ),
+        key=lambda point: point[0],
+    )
+    now = dt_util.utcnow()
+    oldest_allowed = _epoch_ms(now - IMPORT_WINDOW + IMPORT_MARGIN)
+    newest_allowed = _epoch_ms(now + IMPORT_WINDOW - IMPORT_MARGIN)
+    # Nothing is silently dropped: Blynk refuses old points and skips far-future ones.
+    if too_old := [ts for ts, _ in points if ts < oldest_allowed]:
+        raise _error(
+            "import_too_old",
+            target,
+            stream,
+            count=str(len(too_old)),
+            oldest=_iso(too_old[0]),
+        )
+    if too_new := [ts for ts, _ in points if ts > newest_allowed]:
+        raise _error(
+            "import_too_new",
+            target,
+            stream,
+            count=str(len(too_new)),
+            newest=_iso(too_new[-1]),
+        )
+    client = target.client
+    async with action_errors(call.hass, target.entry):
+        if isinstance(client, BlynkPlatformClient):
+            result = await client.import_history(target.device.id, _datastream_id(stream), points)
+        else:
+            result = await client.upload(stream.datastream.pin, points)
+    return {"points": result.points, "requests": result.requests}
+
+
+async def _get_history(call: ServiceCall) -> ServiceResponse:
+    """Read a datastream's stored values between two instants (organization mode)."""
+    target = _target(call)
+    client = target.client
+    if not isinstance(client, BlynkPlatformClient):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="history_needs_organization",
+            translation_placeholders={"device": target.name},
+        )
+    stream = _datastream(target, call.data[ATTR_DATASTREAM])
+    # A naive date-time (what the UI's date-time picker gives) is in Home Assistant's zone.
+    start = dt_util.as_utc(call.data[ATTR_START])
+    end = dt_util.as_utc(call.data[ATTR_END])
+    if end <= start:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="history_empty_range",
+            translation_placeholders={"start": start.isoformat(), "end": end.isoformat()},
+        )
+    async with action_errors(call.hass, target.entry):
+        points = await client.history(
+            target.device.id,
+            _datastream_id(stream),
+            _epoch_ms(start),
+            _epoch_ms(end),
+            limit=call.data.get(ATTR_LIMIT),
+        )
+    return {
+        "points": [{"time": _iso(point.ts), "value": _json_value(point.value)} for point in points]
+    }
+
+
+async def _batch_update(call: ServiceCall) -> ServiceResponse:
+    """Set datastreams of many devices of one product (organization mode)."""
+    entry = service.async_get_config_entry(call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID])
+    runtime: BlynkRuntimeData = entry.runtime_data
+    client: BlynkPlatformClient | BlynkDeviceClient = runtime.backend.client
+    if not isinstance(client, BlynkPlatformClient):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="batch_update_needs_organization",
+            translation_placeholders={"entry": entry.title},
+        )
+    fields: list[str] = call.data[ATTR_FIELDS]
+    updates: list[list[Any]] = call.data[ATTR_UPDATES]
+    if len(fields) < 2 or fields[0] != "deviceId":  # noqa: PLR2004 - deviceId and a label
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="batch_update_fields",
+            translation_placeholders={"fields": _show(fields)},
+        )
+    for index, row in enumerate(updates, start=1):
+        if len(row) != len(fields):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="batch_update_row_length",
+                translation_placeholders={
+                    "row": str(index),
+                    "length": str(len(row)),
+                    "expected": str(len(fields)),
+                },
+            )
+    async with action_errors(call.hass, entry):
+        result = await client.batch_update(fields, updates, debug=call.data[ATTR_DEBUG])
+    # Which rows were applied is not known (counters only), and Blynk clamps numbers: read back.
+    await runtime.values.async_request_refresh()
+    return {
+        "skipped": dict(result.skipped),
+        "reasons": list(result.reasons),
+        "requests": result.requests,
+    }
+
+
+# Targets and datastreams
+
+
+def _target(call: ServiceCall) -> _Target:
+    """The registry device of `device_id`, its loaded entry, and the Blynk device behind it."""
+    device_entry, entry = service.async_get_device_and_config_entry(
+        call.hass, DOMAIN, call.data[ATTR_DEVICE_ID], include_child_devices=False
+    )
+    runtime: BlynkRuntimeData = entry.runtime_data
+    name = device_entry.name_by_user or device_entry.name or device_entry.id
+    keys = {key for domain, key in device_entry.identifiers if domain == DOMAIN}
+    for device in runtime.discovery.data.values():
+        if runtime.backend.device_key(device) in keys:
+            return _Target(entry=entry, runtime=runtime, device=device, name=name)
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="device_not_listed",
+        translation_placeholders={"device": name},
+    )
+
+
+def _datastream(target: _Target, reference: str) -> _Stream:
+    """Resolve a reference: integer id, pin (`v5`, `V5`), label, then alias."""
+    text = reference.strip()
+    # A numeric reference is an id, never a label.
+    found = (
+        _by_id(target, int(text)) if text.isascii() and text.isdigit() else _by_name(target, text)
+    )
+    if found is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_datastream",
+            translation_placeholders={"device": target.name, "datastream": reference},
+        )
+    return found
+
+
+def _by_id(target: _Target, ident: int) -> _Stream | None:
+    for datastream in target.device.datastreams.values():
+        if datastream.id == ident:
+            return _Stream(datastream, _TypeSource.DEFINED)
+    return None
+
+
+def _by_name(target: _Target, text: str) -> _Stream | None:
+    """A pin, a label or an alias, in this order."""
+    datastreams = target.device.datastreams
+    try:
+        pin: str | None = normalize_pin(text)
+    except ValueError:
+        pin = None
+    if pin is not None:
+        if pin in datastreams:
+            return _Stream(datastreams[pin], _source(target, pin))
+        if target.runtime.backend.mode is Mode.DEVICE:
+            # The Device API reveals a pin only once it has a value: send as given.
+            unknown = Datastream(id=None, label=pin.upper(), pin=pin, type=DatastreamType.STRING)
+            return _Stream(unknown, _TypeSource.UNKNOWN)
+    found = next((ds for ds in datastreams.values() if ds.label == text), None) or next(
+        (ds for ds in datastreams.values() if ds.alias == text), None
+    )
+    return None if found is None else _Stream(found, _source(target, found.pin))
+
+
+def _source(target: _Target, pin: str) -> _TypeSource:
+    if target.runtime.backend.mode is Mode.ORGANIZATION:
+        return _TypeSource.DEFINED
+    # Device mode: a type is only as good as the value it was guessed from.
+    value = target.runtime.values.data.get(target.device.id, {}).get(pin)
+    return _TypeSource.UNKNOWN if value is None else _TypeSource.INFERRED
+
+
+def _datastream_id(stream: _Stream) -> int:
+    """The id of an organization-mode datastream (the template always gives one)."""
+    return cast("int", stream.datastream.id)
+
+
+def _error(
+    key: str, target: _Target, stream: _Stream, **placeholders: str
+) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={
+            "device": target.name,
+            "datastream": stream.name,
+            **placeholders,
+        },
+    )
+
+
+# Values
+
+
+def _value(target: _Target, stream: _Stream, raw: Any) -> Value:
+    """The value to send, coerced to the datastream's type; refused when it cannot fit."""
+    try:
+        return _coerce(stream, raw)
+    except _UnfitValueError as err:
+        raise _error(err.key, target, stream, value=_show(raw), **err.placeholders) from None
+
+
+def _coerce(stream: _Stream, raw: Any) -> Value:
+    datastream = stream.datastream
+    if stream.source is _TypeSource.UNKNOWN:
+        return _generic(raw)
+    if datastream.type in (DatastreamType.INT, DatastreamType.ENUM):
+        if isinstance(raw, bool) and stream.source is _TypeSource.INFERRED:
+            # Device mode reads BOOLEAN datastreams as 1/0: an INT guess may be one.
+            return int(raw)
+        return int(_in_range(datastream, _integer(raw), INT_MIN, INT_MAX))
+    if datastream.type is DatastreamType.DOUBLE:
+        return _in_range(datastream, _number(raw), -math.inf, math.inf)
+    return _COERCE_BY_TYPE.get(datastream.type, _text)(raw)
+
+
+def _generic(raw: Any) -> Value:
+    """Checks that hold for any datastream type: the value is sent as given."""
+    if isinstance(raw, bool | str):
+        return _text(raw) if isinstance(raw, str) else raw
+    if isinstance(raw, int | float):
+        _number(raw)  # finite
+        return raw
+    if isinstance(raw, Mapping):
+        return _location(raw)
+    raise _UnfitValueError("value_not_supported")
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, str) and _INTEGER_TEXT.fullmatch(raw.strip()):
+        return int(raw)
+    try:
+        number = _number(raw)
+    except _UnfitValueError:
+        raise _UnfitValueError("value_not_integer") from None
+    if not number.is_integer():
+        raise _UnfitValueError("value_not_integer")
+    return int(number)
+
+
+def _number(raw: Any) -> float:
+    if isinstance(raw, str):
+        try:
+            number = float(raw)
+        except ValueError:
+            raise _UnfitValueError("value_not_number") from None
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        number = float(raw)
+    else:
+        raise _UnfitValueError("value_not_number")
+    if not math.isfinite(number):
+        raise _UnfitValueError("value_not_number")
+    return number
+
+
+def _in_range(datastream: Datastream, number: float, low: float, high: float) -> float:
+    """Refuse a number outside the datastream's bounds (Blynk would clamp it silently)."""
+    if datastream.min is not None:
+        low = max(low, datastream.min)
+    if datastream.max is not None:
+        high = min(high, datastream.max)
+    if not low <= number <= high:
+        raise _UnfitValueError("value_out_of_range", min=_show_number(low), max=_show_number(high))
+    return number
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str) and (parsed := _BOOLEAN_TEXT.get(raw.strip().lower())) is not None:
+        return parsed
+    raise _UnfitValueError("value_not_boolean")
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise _UnfitValueError("value_not_text")
+    text = raw if isinstance(raw, str) else _show_number(raw)
+    if (size := len(text.encode())) > MAX_STRING_BYTES:
+        raise _UnfitValueError("value_too_long", length=str(size), max=str(MAX_STRING_BYTES))
+    return text
+
+
+def _location(raw: Any) -> Location:
+    """A `{latitude, longitude}` mapping; other keys (a location selector's radius) are ignored."""
+    if not isinstance(raw, Mapping):
+        raise _UnfitValueError("value_not_location")
+    try:
+        latitude, longitude = _number(raw[ATTR_LATITUDE]), _number(raw[ATTR_LONGITUDE])
+    except KeyError, _UnfitValueError:
+        raise _UnfitValueError("value_not_location") from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # noqa: PLR2004
+        raise _UnfitValueError("value_not_location")
+    return Location(latitude=latitude, longitude=longitude)
+
+
+_COERCE_BY_TYPE: Mapping[DatastreamType, Callable[[Any], Value]] = {
+    DatastreamType.BOOLEAN: _boolean,
+    DatastreamType.LOCATION: _location,
+}
+
+
+def _property_value(name: str, raw: Any) -> str | list[str]:
+    """The text of a property value (a list for `labels` and `urls`)."""
+    return _PROPERTY_PARSERS.get(name, _property_text)(name, raw)
+
+
+def _colour(name: str, raw: Any) -> str:
+    if not isinstance(raw, str) or not _COLOUR.fullmatch(raw):
+        raise _UnfitValueError("property_not_color")
+    return raw
+
+
+def _flag(name: str, raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, str) and raw.strip().lower() in {"true", "false"}:
+        return raw.strip().lower()
+    raise _UnfitValueError("property_not_boolean")
+
+
+def _bounded(name: str, raw: Any) -> str:
+    low, high = _NUMBER_PROPERTIES[name]
+    number = _property_number(raw)
+    if not low <= number <= high:
+        raise _UnfitValueError(
+            "property_out_of_range", min=_show_number(low), max=_show_number(high)
+        )
+    return _show_number(number)
+
+
+def _fraction_digits(name: str, raw: Any) -> str:
+    number = _property_number(raw)
+    if not number.is_integer() or not 0 <= number <= MAX_FRACTION_DIGITS:
+        raise _UnfitValueError("property_out_of_range", min="0", max=str(MAX_FRACTION_DIGITS))
+    return str(int(number))
+
+
+def _texts(name: str, raw: Any) -> list[str]:
+    if not isinstance(raw, list) or not raw:
+        raise _UnfitValueError("property_not_list")
+    items = [_property_text(name, item) for item in raw]
+    if any(MULTI_VALUE_SEPARATOR in item for item in items):
+        raise _UnfitValueError("property_not_list")
+    return items
+
+
+def _property_number(raw: Any) -> float:
+    try:
+        return _number(raw)
+    except _UnfitValueError:
+        raise _UnfitValueError("property_not_number") from None
+
+
+def _property_text(name: str, raw: Any) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise _UnfitValueError("property_not_text")
+    return raw if isinstance(raw, str) else _show_number(raw)
+
+
+_PROPERTY_PARSERS: Mapping[str, Callable[[str, Any], str | list[str]]] = {
+    **dict.fromkeys(_COLOUR_PROPERTIES, _colour),
+    **dict.fromkeys(_BOOLEAN_PROPERTIES, _flag),
+    **dict.fromkeys(_NUMBER_PROPERTIES, _bounded),
+    **dict.fromkeys(_LIST_PROPERTIES, _texts),
+    "maximumFractionDigits": _fraction_digits,
+}
+
+
+# Time
+
+
+def _timestamp(target: _Target, stream: _Stream, raw: Any) -> int:
+    """Epoch milliseconds from a number of milliseconds or an ISO 8601 date-time with a zone."""
+    when: datetime | None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if isinstance(raw, int) or raw.is_integer():
+            return int(raw)
+        when = None
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        return int(raw)
+    elif isinstance(raw, datetime):
+        when = raw
+    else:
+        when = dt_util.parse_datetime(raw) if isinstance(raw, str) else None
+    if when is None:
+        raise _error("import_invalid_time", target, stream, value=_show(raw))
+    if when.tzinfo is None:
+        raise _error("import_time_without_zone", target, stream, value=_show(raw))
+    return _epoch_ms(when)
+
+
+def _epoch_ms(when: datetime) -> int:
+    return (when - _EPOCH) // timedelta(milliseconds=1)
+
+
+def _iso(epoch_ms: int) -> str:
+    return dt_util.utc_from_timestamp(epoch_ms / 1000).isoformat()
+
+
+# Presentation
+
+
+def _json_value(value: Value) -> Any:
+    if isinstance(value, Location):
+        return {ATTR_LATITUDE: value.latitude, ATTR_LONGITUDE: value.longitude}
+    return value
+
+
+def _show(raw: Any) -> str:
+    """A value as it appears in a message: JSON, cut short."""
+    text = json.dumps(raw, ensure_ascii=False, default=str)
+    return text if len(text) <= _MAX_SHOWN else f"{text[: _MAX_SHOWN - 1]}…"
+
+
+def _show_number(number: float) -> str:
+    if math.isinf(number):
+        return "∞" if number > 0 else "-∞"
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
