@@ -79,3 +79,10 @@ async def test_write_auth_failure_starts_reauth(hass: HomeAssistant, emulator: E
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+@pytest.mark.usefixtures("organization")
+async def test_no_value(hass: HomeAssistant) -> None:
+    runtime = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+    runtime.values.async_set_updated_data({**runtime.values.data, 2: {}})
+    assert hass.states.get(RELAY).state == "unknown"

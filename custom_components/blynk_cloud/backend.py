@@ -272,9 +272,8 @@ _KIND_TYPES = {
 
 def _type_of(value: Value | None, kind: EntityKind) -> DatastreamType:
     """The type a device-mode value suggests; without a value, what the chosen entity needs."""
+    # Blynk answers BOOLEAN datastreams with 1 and 0, so no value reads as a boolean here.
     match value:
-        case bool():
-            return DatastreamType.BOOLEAN
         case int():
             return DatastreamType.INT
         case float():

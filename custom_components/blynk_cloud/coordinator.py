@@ -6,6 +6,7 @@ values alone, and a poll never pays for discovery.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,7 +54,7 @@ class BlynkRuntimeData:
         return self.overrides.get(self.backend.datastream_key(device, datastream), AUTOMATIC)
 
 
-class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT]):
+class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
     """A coordinator of one entry that reads through the entry's backend."""
 
     config_entry: BlynkConfigEntry
@@ -82,8 +83,9 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.rate_limited = False
         """The last read was refused with 429: entities keep showing the last values."""
 
+    @abstractmethod
     async def _fetch(self) -> DataT:
-        raise NotImplementedError
+        """Read this coordinator's data through the backend."""
 
     @override
     async def _async_update_data(self) -> DataT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Hashable
 from typing import Any, override
 
@@ -64,9 +65,9 @@ class BlynkEntity[CoordinatorT: BlynkCoordinator[Any]](CoordinatorEntity[Coordin
         read = super().available or self.coordinator.rate_limited
         return read and self.device.id in self.coordinator.data
 
+    @abstractmethod
     def _state_key(self) -> Hashable:
         """What the state shows; a coordinator update that leaves it equal writes nothing."""
-        raise NotImplementedError
 
     @callback
     @override

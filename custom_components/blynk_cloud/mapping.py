@@ -36,7 +36,7 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
-from .api import Datastream, DatastreamType
+from .api import Datastream, DatastreamType, Value
 from .const import CONF_ENTITY, CONF_MAX, CONF_MIN, CONF_STEP
 
 INT_MIN = -2_147_483_648
@@ -90,10 +90,8 @@ class Override:
     step: float | None = None
 
     @classmethod
-    def from_options(cls, data: Mapping[str, Any] | None) -> Override:
+    def from_options(cls, data: Mapping[str, Any]) -> Override:
         """Read one entry of the `datastreams` option."""
-        if not data:
-            return cls()
         return cls(
             entity=EntityKind(data.get(CONF_ENTITY, EntityKind.AUTO)),
             min=data.get(CONF_MIN),
@@ -281,6 +279,17 @@ def number_bounds(datastream: Datastream, override: Override) -> tuple[float, fl
 def is_bounded(datastream: Datastream, override: Override) -> bool:
     """Whether both bounds come from the template or the options (a slider can show them)."""
     return None not in (_first(override.min, datastream.min), _first(override.max, datastream.max))
+
+
+def on_off_values(datastream: Datastream, override: Override) -> tuple[Value, Value]:
+    """What a switch writes for on and off: the bounds (options, then template), else 1 and 0."""
+    if datastream.type is DatastreamType.BOOLEAN:
+        return True, False
+    high = next(v for v in (override.max, datastream.max, 1.0) if v is not None)
+    low = next(v for v in (override.min, datastream.min, 0.0) if v is not None)
+    if datastream.type is DatastreamType.DOUBLE:
+        return high, low
+    return round(high), round(low)
 
 
 def _first(*values: float | None) -> float | None:

@@ -8,11 +8,11 @@ from homeassistant.components.switch import SwitchEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Datastream, DatastreamType, Value
+from .api import Datastream
 from .backend import BlynkDevice
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import BlynkDatastreamEntity, async_add_datastream_entities
-from .mapping import EntityKind, Override
+from .mapping import EntityKind, Override, on_off_values
 
 PARALLEL_UPDATES = 1
 
@@ -42,15 +42,7 @@ class BlynkSwitch(BlynkDatastreamEntity, SwitchEntity):
     ) -> None:
         """Work out the on and off values."""
         super().__init__(runtime, device, datastream, override)
-        self._on: Value
-        self._off: Value
-        if datastream.type is DatastreamType.BOOLEAN:
-            self._on, self._off = True, False
-        else:
-            high = next((v for v in (override.max, datastream.max) if v is not None), 1.0)
-            low = next((v for v in (override.min, datastream.min) if v is not None), 0.0)
-            integer = datastream.type is not DatastreamType.DOUBLE
-            self._on, self._off = (int(high), int(low)) if integer else (high, low)
+        self._on, self._off = on_off_values(datastream, override)
 
     @property
     @override

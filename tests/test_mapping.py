@@ -1,0 +1,202 @@
+"""The mapping rules: which entity a datastream becomes, with which unit and device class."""
+
+from __future__ import annotations
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.blynk_cloud.api import Datastream, DatastreamType
+from custom_components.blynk_cloud.const import CONF_DATASTREAMS
+from custom_components.blynk_cloud.mapping import (
+    AUTOMATIC,
+    EntityKind,
+    Override,
+    decide,
+    is_bounded,
+    number_bounds,
+    on_off_values,
+    unit_spec,
+)
+from tests.conftest import setup_entry
+
+T = DatastreamType
+
+
+def ds(
+    kind: DatastreamType,
+    *,
+    writable: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    units: str | None = None,
+    label: str = "Value",
+) -> Datastream:
+    return Datastream(
+        id=1, label=label, pin="v1", type=kind, units=units, min=low, max=high, writable=writable
+    )
+
+
+@pytest.mark.parametrize(
+    ("datastream", "kind"),
+    [
+        (ds(T.LOCATION), EntityKind.DEVICE_TRACKER),
+        (ds(T.BOOLEAN, writable=True), EntityKind.SWITCH),
+        (ds(T.BOOLEAN), EntityKind.BINARY_SENSOR),
+        (ds(T.STRING, writable=True), EntityKind.TEXT),
+        (ds(T.STRING), EntityKind.SENSOR),
+        (ds(T.ENUM, writable=True), EntityKind.SENSOR),
+        (ds(T.INT, writable=True, low=0, high=1), EntityKind.SWITCH),
+        (ds(T.INT, writable=True, low=0, high=10), EntityKind.NUMBER),
+        (ds(T.DOUBLE, writable=True), EntityKind.NUMBER),
+        (ds(T.INT, low=0, high=1), EntityKind.BINARY_SENSOR),
+        (ds(T.INT), EntityKind.SENSOR),
+        (ds(T.DOUBLE, low=0, high=1), EntityKind.SENSOR),
+    ],
+)
+def test_automatic_rules(datastream: Datastream, kind: EntityKind) -> None:
+    assert decide(datastream, AUTOMATIC).kind is kind
+    chosen = decide(datastream, Override(entity=EntityKind.NONE))
+    assert (chosen.kind, chosen.reason) == (EntityKind.NONE, "chosen in the options")
+
+
+@pytest.mark.parametrize(
+    ("units", "label", "unit", "device_class", "state_class"),
+    [
+        (
+            "Celsius",
+            "Temperature",
+            "°C",
+            SensorDeviceClass.TEMPERATURE,
+            SensorStateClass.MEASUREMENT,
+        ),
+        (
+            "Fahrenheit",
+            "Temperature",
+            "°F",
+            SensorDeviceClass.TEMPERATURE,
+            SensorStateClass.MEASUREMENT,
+        ),
+        ("Percent", "Humidity", "%", SensorDeviceClass.HUMIDITY, SensorStateClass.MEASUREMENT),
+        ("Percent", "Battery", "%", SensorDeviceClass.BATTERY, SensorStateClass.MEASUREMENT),
+        ("Percent", "Soil moisture", "%", SensorDeviceClass.MOISTURE, SensorStateClass.MEASUREMENT),
+        ("Percent", "Fill level", "%", None, SensorStateClass.MEASUREMENT),
+        ("Watt", "Power", "W", SensorDeviceClass.POWER, SensorStateClass.MEASUREMENT),
+        ("kWh", "Energy", "kWh", SensorDeviceClass.ENERGY, SensorStateClass.TOTAL_INCREASING),
+        (
+            "Kilowatt Hour",
+            "Energy",
+            "kWh",
+            SensorDeviceClass.ENERGY,
+            SensorStateClass.TOTAL_INCREASING,
+        ),
+        ("WattHour", "Energy", "Wh", SensorDeviceClass.ENERGY, SensorStateClass.TOTAL_INCREASING),
+        ("Volt", "Mains", "V", SensorDeviceClass.VOLTAGE, SensorStateClass.MEASUREMENT),
+        ("Ampere", "Load", "A", SensorDeviceClass.CURRENT, SensorStateClass.MEASUREMENT),
+        ("ppm", "CO2", "ppm", SensorDeviceClass.CO2, SensorStateClass.MEASUREMENT),
+        (
+            "Particles per million",
+            "Air",
+            "ppm",
+            SensorDeviceClass.CO2,
+            SensorStateClass.MEASUREMENT,
+        ),
+        ("hPa", "Pressure", "hPa", SensorDeviceClass.PRESSURE, SensorStateClass.MEASUREMENT),
+        (
+            "Hectopascal",
+            "Pressure",
+            "hPa",
+            SensorDeviceClass.PRESSURE,
+            SensorStateClass.MEASUREMENT,
+        ),
+        ("Lux", "Light", "lx", SensorDeviceClass.ILLUMINANCE, SensorStateClass.MEASUREMENT),
+        ("Meters", "Altitude", "m", SensorDeviceClass.DISTANCE, SensorStateClass.MEASUREMENT),
+        ("Seconds", "Uptime", "s", SensorDeviceClass.DURATION, SensorStateClass.MEASUREMENT),
+        (
+            "Kilometer per hour",
+            "Speed",
+            "km/h",
+            SensorDeviceClass.SPEED,
+            SensorStateClass.MEASUREMENT,
+        ),
+        (
+            "Signal Strength",
+            "RSSI",
+            "dBm",
+            SensorDeviceClass.SIGNAL_STRENGTH,
+            SensorStateClass.MEASUREMENT,
+        ),
+        (
+            "Liter per second",
+            "Flow",
+            "L/s",
+            SensorDeviceClass.VOLUME_FLOW_RATE,
+            SensorStateClass.MEASUREMENT,
+        ),
+        ("Decibel", "Noise", "dB", SensorDeviceClass.SOUND_PRESSURE, SensorStateClass.MEASUREMENT),
+        ("AQI", "Air", None, SensorDeviceClass.AQI, SensorStateClass.MEASUREMENT),
+        ("pH", "Water", None, SensorDeviceClass.PH, SensorStateClass.MEASUREMENT),
+        ("Furlongs", "Odd", "Furlongs", None, SensorStateClass.MEASUREMENT),
+        (None, "Count", None, None, SensorStateClass.MEASUREMENT),
+    ],
+)
+def test_units(
+    units: str | None,
+    label: str,
+    unit: str | None,
+    device_class: SensorDeviceClass | None,
+    state_class: SensorStateClass,
+) -> None:
+    spec = unit_spec(ds(T.DOUBLE, units=units, label=label))
+    assert (spec.unit, spec.device_class, spec.state_class) == (unit, device_class, state_class)
+
+
+def test_units_only_for_numbers() -> None:
+    assert unit_spec(ds(T.STRING, units="Celsius")).unit is None
+    assert unit_spec(ds(T.ENUM, units="Celsius")).unit is None
+
+
+def test_number_bounds() -> None:
+    assert number_bounds(ds(T.INT), AUTOMATIC) == (-2_147_483_648, 2_147_483_647, 1.0)
+    assert number_bounds(ds(T.DOUBLE), AUTOMATIC) == (-1e9, 1e9, 0.1)
+    assert number_bounds(ds(T.DOUBLE, low=5, high=30), Override(max=25, step=0.5)) == (5, 25, 0.5)
+    assert not is_bounded(ds(T.DOUBLE, low=5), AUTOMATIC)
+    assert is_bounded(ds(T.DOUBLE, low=5), Override(max=9))
+
+
+def test_switch_values() -> None:
+    assert on_off_values(ds(T.BOOLEAN), AUTOMATIC) == (True, False)
+    assert on_off_values(ds(T.INT), AUTOMATIC) == (1, 0)
+    assert on_off_values(ds(T.INT, low=0, high=255), AUTOMATIC) == (255, 0)
+    assert on_off_values(ds(T.DOUBLE, low=0.5, high=2.5), Override(min=1.0)) == (2.5, 1.0)
+
+
+async def test_choices_in_the_options_apply(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    organization_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        organization_entry,
+        options={
+            CONF_DATASTREAMS: {
+                "356:v2": {"entity": "number", "min": 0, "max": 3},  # Mode, an ENUM
+                "356:v3": {"entity": "switch"},  # Heating, read-only 0..1
+                "353:v4": {"entity": "none"},  # Status
+            }
+        },
+    )
+    await setup_entry(hass, organization_entry)
+    mode = hass.states.get("number.hallway_thermostat_mode")
+    assert (mode.state, mode.attributes["min"], mode.attributes["max"]) == ("1", 0, 3)
+    assert "unit_of_measurement" not in mode.attributes
+    assert hass.states.get("switch.hallway_thermostat_heating").state == "on"
+    assert hass.states.get("sensor.hallway_thermostat_mode") is None
+    assert hass.states.get("sensor.garden_weather_status") is None
+    # Unique IDs do not depend on the choice: the history of an entity survives it.
+    assert (
+        entity_registry.async_get("number.hallway_thermostat_mode").unique_id == "127.0.0.1:658_4_3"
+    )
