@@ -31,6 +31,7 @@ from custom_components.blynk_cloud import config_flow
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import (
     CONF_DATASTREAMS,
+    CONF_HISTORY_DAYS,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MODE,
     DISCOVERY_INTERVAL,
@@ -623,7 +624,11 @@ async def submit_options(
 @pytest.mark.parametrize(
     ("entry_fixture", "too_low", "fields"),
     [
-        ("organization_entry", 9, {CONF_SCAN_INTERVAL, CONF_INCLUDE_SUB_ORGANIZATIONS}),
+        (
+            "organization_entry",
+            9,
+            {CONF_SCAN_INTERVAL, CONF_INCLUDE_SUB_ORGANIZATIONS, CONF_HISTORY_DAYS},
+        ),
         ("device_entry", 14, {CONF_SCAN_INTERVAL}),
     ],
     ids=["organization", "device"],
@@ -663,11 +668,17 @@ async def test_options_include_sub_organizations(
     result = await start_options(hass, entry, "settings")
 
     await submit_options(
-        hass, result, {CONF_SCAN_INTERVAL: 30, CONF_INCLUDE_SUB_ORGANIZATIONS: True}
+        hass,
+        result,
+        {CONF_SCAN_INTERVAL: 30, CONF_INCLUDE_SUB_ORGANIZATIONS: True, CONF_HISTORY_DAYS: 14},
     )
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert entry.options == {CONF_SCAN_INTERVAL: 30, CONF_INCLUDE_SUB_ORGANIZATIONS: True}
+    assert entry.options == {
+        CONF_SCAN_INTERVAL: 30,
+        CONF_INCLUDE_SUB_ORGANIZATIONS: True,
+        CONF_HISTORY_DAYS: 14,
+    }
     assert "Club greenhouse" in {d.name for d in entry.runtime_data.discovery.data.values()}
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
+from .api import BATCH_READ_DEVICES, BlynkDeviceClient, BlynkPlatformClient, BlynkServer
 from .backend import Backend, DeviceBackend, OrganizationBackend
 from .const import (
     CONF_DATASTREAMS,
+    CONF_HISTORY_DAYS,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MODE,
+    CONNECTIVITY_INTERVAL,
+    DEFAULT_HISTORY_DAYS,
     DOMAIN,
     REQUEST_TIMEOUT,
     Mode,
@@ -28,6 +33,7 @@ from .coordinator import (
 from .issues import async_check_message_quota, async_region_moved
 from .mapping import Override
 from .services import async_setup_services
+from .statistics import StatisticsImporter, import_budget, recorder_loaded
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -61,19 +67,46 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
     connectivity = BlynkConnectivityCoordinator(hass, entry, backend, discovery)
     if backend.mode is Mode.DEVICE:
         async_check_message_quota(hass, entry, values.update_interval_seconds)
+    statistics = StatisticsImporter(
+        hass,
+        entry.entry_id,
+        backend.client,
+        lambda: discovery.data.values(),  # noqa: PLW0108 - the data is replaced each refresh
+        backend.unique_id,
+        requests_per_minute=import_budget(
+            _polls_per_minute(backend.mode, len(discovery.data), values)
+        ),
+    )
     entry.runtime_data = BlynkRuntimeData(
         backend=backend,
         discovery=discovery,
         values=values,
         connectivity=connectivity,
         overrides=overrides,
+        statistics=statistics,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Organization mode asks once per device: read connectivity after setup, not during it.
     entry.async_create_background_task(
         hass, connectivity.async_refresh(), "blynk_cloud connectivity"
     )
+    days = entry.options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)
+    # The Device API allows a few exports a day: device mode imports on request only.
+    if backend.mode is Mode.ORGANIZATION and days and recorder_loaded(hass):
+        entry.async_create_background_task(
+            hass, statistics.async_backfill(days), "blynk_cloud history import"
+        )
     return True
+
+
+def _polls_per_minute(mode: Mode, devices: int, values: BlynkValuesCoordinator) -> float:
+    """Requests a minute that polling makes: the share of the budget the import leaves alone."""
+    reads = math.ceil(devices / BATCH_READ_DEVICES) if mode is Mode.ORGANIZATION else 1
+    connectivity = devices if mode is Mode.ORGANIZATION else 1
+    return (
+        reads * 60 / values.update_interval_seconds
+        + connectivity * 60 / CONNECTIVITY_INTERVAL[mode].total_seconds()
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> bool:

@@ -56,14 +56,17 @@ from .api import (
 from .const import (
     CONF_DATASTREAMS,
     CONF_ENTITY,
+    CONF_HISTORY_DAYS,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MAX,
     CONF_MIN,
     CONF_MODE,
     CONF_STEP,
+    DEFAULT_HISTORY_DAYS,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
+    MAX_HISTORY_DAYS,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
     Mode,
@@ -370,6 +373,18 @@ class BlynkOptionsFlow(OptionsFlowWithReload):
         }
         if mode is Mode.ORGANIZATION:
             fields[vol.Required(CONF_INCLUDE_SUB_ORGANIZATIONS, default=False)] = BooleanSelector()
+            fields[vol.Required(CONF_HISTORY_DAYS, default=DEFAULT_HISTORY_DAYS)] = vol.All(
+                NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_HISTORY_DAYS,
+                        step=1,
+                        unit_of_measurement="d",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Coerce(int),
+            )
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(

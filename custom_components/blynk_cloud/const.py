@@ -14,6 +14,10 @@ CONF_MODE: Final = "mode"
 CONF_INCLUDE_SUB_ORGANIZATIONS: Final = "include_sub_organizations"
 CONF_DATASTREAMS: Final = "datastreams"
 """Options: per-datastream entity choices, keyed by `datastream_key`."""
+CONF_HISTORY_DAYS: Final = "history_days"
+"""Options, organization mode: days of Blynk history to import into statistics (0: none)."""
+DEFAULT_HISTORY_DAYS: Final = 7
+MAX_HISTORY_DAYS: Final = 90
 CONF_ENTITY: Final = "entity"
 CONF_MIN: Final = "min"
 CONF_MAX: Final = "max"

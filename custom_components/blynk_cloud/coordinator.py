@@ -34,6 +34,7 @@ from .const import (
 from .errors import translate_errors
 from .issues import SCOPE_NOT_ENABLED, async_check_removed_datastreams, async_scope_not_enabled
 from .mapping import AUTOMATIC, Override
+from .statistics import StatisticsImporter
 
 type BlynkConfigEntry = ConfigEntry[BlynkRuntimeData]
 
@@ -48,6 +49,7 @@ class BlynkRuntimeData:
     connectivity: BlynkConnectivityCoordinator
     overrides: Mapping[str, Override]
     """The options' per-datastream choices, by `Backend.datastream_key`."""
+    statistics: StatisticsImporter
 
     def override(self, device: BlynkDevice, datastream: Datastream) -> Override:
         """The user's choice for a datastream, or the automatic one."""

@@ -78,6 +78,7 @@ def _summary(runtime: BlynkRuntimeData) -> dict[str, Any]:
         },
         "requests": asdict(client.stats),
         "options": dict(runtime.values.config_entry.options),
+        "history_import": asdict(runtime.statistics.progress),
     }
 
 

@@ -18,7 +18,7 @@ import re
 from typing import Any, cast
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -27,7 +27,7 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, service
+from homeassistant.helpers import config_validation as cv, entity_registry as er, service
 from homeassistant.util import dt as dt_util
 import probatio as vol
 
@@ -44,6 +44,7 @@ from .backend import BlynkDevice
 from .const import DOMAIN, Mode
 from .coordinator import BlynkRuntimeData
 from .errors import action_errors
+from .statistics import export_period, recorder_loaded
 
 SERVICE_SET_VALUE = "set_value"
 SERVICE_SET_VALUES = "set_values"
@@ -51,6 +52,7 @@ SERVICE_SET_PROPERTY = "set_property"
 SERVICE_IMPORT_HISTORY = "import_history"
 SERVICE_GET_HISTORY = "get_history"
 SERVICE_BATCH_UPDATE = "batch_update"
+SERVICE_IMPORT_STATISTICS = "import_statistics"
 
 ATTR_DATASTREAM = "datastream"
 ATTR_VALUE = "value"
@@ -200,6 +202,14 @@ GET_HISTORY_SCHEMA = vol.Schema(
         vol.Optional(ATTR_LIMIT): vol.All(vol.Coerce(int), vol.Range(min=1)),
     }
 )
+IMPORT_STATISTICS_SCHEMA = vol.Schema(
+    {
+        vol.Exclusive(ATTR_DEVICE_ID, "target"): cv.string,
+        vol.Exclusive(ATTR_ENTITY_ID, "target"): cv.entity_id,
+        vol.Required(ATTR_START): cv.datetime,
+        vol.Optional(ATTR_END): cv.datetime,
+    }
+)
 BATCH_UPDATE_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
@@ -282,6 +292,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _get_history,
         schema=GET_HISTORY_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_IMPORT_STATISTICS,
+        _import_statistics,
+        schema=IMPORT_STATISTICS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )
     hass.services.async_register(
         DOMAIN,
@@ -441,6 +458,56 @@ async def _get_history(call: ServiceCall) -> ServiceResponse:
     return {
         "points": [{"time": _iso(point.ts), "value": _json_value(point.value)} for point in points]
     }
+
+
+async def _import_statistics(call: ServiceCall) -> ServiceResponse:
+    """Import Blynk history into the long-term statistics of a device's or one entity's sensors."""
+    if not recorder_loaded(call.hass):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="recorder_not_loaded"
+        )
+    if ATTR_DEVICE_ID not in call.data and ATTR_ENTITY_ID not in call.data:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="import_statistics_target"
+        )
+    if ATTR_DEVICE_ID in call.data:
+        target = _target(call)
+        entry, runtime = target.entry, target.runtime
+        candidates = [c for c in runtime.statistics.candidates() if c.device.id == target.device.id]
+    else:
+        entity_id = call.data[ATTR_ENTITY_ID]
+        registry_entry = er.async_get(call.hass).async_get(entity_id)
+        entry = service.async_get_config_entry(
+            call.hass, DOMAIN, registry_entry.config_entry_id if registry_entry else ""
+        )
+        runtime = entry.runtime_data
+        candidates = [c for c in runtime.statistics.candidates() if c.entity_id == entity_id]
+        if not candidates:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_importable",
+                translation_placeholders={"entity": entity_id},
+            )
+    start = dt_util.as_utc(call.data[ATTR_START])
+    end = dt_util.as_utc(call.data.get(ATTR_END) or dt_util.utcnow())
+    if end <= start:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="history_empty_range",
+            translation_placeholders={"start": start.isoformat(), "end": end.isoformat()},
+        )
+    if runtime.backend.mode is Mode.DEVICE:
+        try:
+            export_period(dt_util.utcnow() - start)
+        except ValueError:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="export_too_long"
+            ) from None
+    hours = 0
+    async with action_errors(call.hass, entry):
+        for candidate in candidates:
+            hours += await runtime.statistics.async_import(candidate, start, end)
+    return {"hours": hours, "entities": len(candidates)}
 
 
 async def _batch_update(call: ServiceCall) -> ServiceResponse:

@@ -12,6 +12,7 @@ from custom_components.blynk_cloud.api import (
     BlynkInvalidValueError,
     BlynkResponseError,
     BlynkServer,
+    BlynkServerError,
     Location,
 )
 from emulator import Emulator, EmulatorServer, Fault
@@ -145,3 +146,16 @@ async def test_unexpected_connectivity_answer(
     emulator.inject(Fault.malformed_json(), path="/external/api/getAll")
     with pytest.raises(BlynkResponseError):
         await device.get_all()
+
+
+async def test_export(
+    session: aiohttp.ClientSession, blynk: EmulatorServer, emulator: Emulator
+) -> None:
+    cabin = client_for(session, blynk, CABIN, "ny3")
+    points = await cabin.export("v1", "WEEK")
+    assert points
+    assert [point.ts for point in points] == sorted(point.ts for point in points)
+    assert await cabin.export("v4", "DAY") == []  # never set: Blynk answers 500 "No data"
+    emulator.inject(Fault.server_error(), path="/external/api/data/get")
+    with pytest.raises(BlynkServerError):
+        await cabin.export("v1", "DAY")

@@ -24,6 +24,7 @@ from custom_components.blynk_cloud.api.models import (
     Page,
     parse_batch_values,
     parse_datastreams,
+    parse_export,
     parse_online,
     parse_pin_values,
     parse_skipped,
@@ -94,6 +95,8 @@ def test_datastream_pins() -> None:
         (parse_batch_values, {"deviceId": 1}),
         (parse_pin_values, [1, 2]),
         (parse_skipped, []),
+        (parse_export, {"data": {}}),
+        (parse_export, {"data": [{"value": 1.0}]}),
     ],
 )
 def test_malformed(parse: Any, data: Any) -> None:
@@ -122,3 +125,8 @@ def test_token_repr_hides_the_token() -> None:
 def test_skip_counters() -> None:
     counters, reasons = parse_skipped({"deviceNotFound": 2, "debug": True, "skippedRows": ["r"]})
     assert (counters, reasons) == ({"deviceNotFound": 2}, ["r"])
+
+
+def test_export_rows() -> None:
+    rows = {"data": [{"ts": 2, "value": 1.5}, {"ts": 1, "value": None}, {"ts": 0, "value": 3}]}
+    assert [(p.ts, p.value) for p in parse_export(rows)] == [(0, 3), (2, 1.5)]

@@ -12,14 +12,16 @@ from typing import Any
 import aiohttp
 
 from .chunks import upload_chunks
-from .errors import BlynkResponseError
+from .errors import BlynkResponseError, BlynkServerError
 from .host import BlynkServer
 from .http import DEFAULT_TIMEOUT, BlynkHttp, Query, Response
 from .models import (
+    HistoryPoint,
     Location,
     UploadResult,
     Value,
     normalize_pin,
+    parse_export,
     parse_pin_values,
     parse_value,
     value_to_wire,
@@ -27,6 +29,7 @@ from .models import (
 
 MAX_UPLOAD_POINTS = 10_000
 _API = "/external/api"
+_NO_DATA = "No data"
 DEVICE_NAME_METAFIELD = 1
 """Blynk templates start with the "Device Name" metafield, id 1."""
 
@@ -142,6 +145,28 @@ class BlynkDeviceClient(BlynkHttp):
         await self._call(
             "update/property", [("pin", normalize_pin(pin)), *((name, item) for item in values)]
         )
+
+    async def export(self, pin: str, period: str) -> list[HistoryPoint]:
+        """Raw stored values of the last `period` (`HOUR`, `DAY`, `WEEK` or `MONTH`), oldest first.
+
+        Blynk allows a few exports per device a day (10 at the time of writing).
+        """
+        try:
+            response = await self._call(
+                "data/get",
+                [
+                    ("pin", normalize_pin(pin)),
+                    ("period", period),
+                    ("granularityType", "RAW_DATA"),
+                    ("format", "TS"),
+                    ("output", "JSON"),
+                ],
+            )
+        except BlynkServerError as err:
+            if _NO_DATA in str(err):
+                return []  # Blynk answers an empty period with a 500 "No data"
+            raise
+        return parse_export(response.json())
 
     async def log_event(self, code: str, description: str | None = None) -> None:
         """Log an event of the template."""

@@ -328,6 +328,18 @@ def parse_batch_values(data: Any) -> dict[int, list[DatastreamValue]]:
     }
 
 
+def parse_export(data: Any) -> list[HistoryPoint]:
+    """Parse a Device API export in JSON: `{"data": [{"ts", "value"}, ...]}`, oldest first."""
+    rows = _list(_object(data, "export").get("data"), "exported rows")
+    points = []
+    for row in rows:
+        obj = _object(row, "exported row")
+        value = parse_value(obj.get("value"))
+        if value is not None:
+            points.append(HistoryPoint(ts=_int(obj, "ts"), value=value))
+    return sorted(points, key=lambda point: point.ts)
+
+
 def parse_pin_values(data: Any) -> dict[str, Value | None]:
     """Parse the Device API's `{"v1": 1.0, "v4": [lon, lat]}` object."""
     return {pin.lower(): parse_value(value) for pin, value in _object(data, "pins").items()}

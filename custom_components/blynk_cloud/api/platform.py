@@ -230,28 +230,50 @@ class BlynkPlatformClient(BlynkHttp):
         end_ms: int,
         *,
         limit: int | None = None,
+        pace: Callable[[], Awaitable[None]] | None = None,
     ) -> list[HistoryPoint]:
-        """Stored values between two instants (epoch ms), oldest first, at most `limit`."""
+        """Stored values between two instants (epoch ms), oldest first, at most `limit`.
+
+        `pace` is awaited before each page: a caller's way to keep within a request budget.
+        """
         query = [
             *_id("deviceId", device_id),
             *_id("dataStreamId", datastream_id),
             ("from", str(start_ms)),
             ("to", str(end_ms)),
         ]
-        items = await self._paged(f"{_API}/device/datastream/history", query, limit=limit)
+        items = await self._paged(
+            f"{_API}/device/datastream/history", query, limit=limit, pace=pace
+        )
         return sorted((HistoryPoint.from_json(item) for item in items), key=lambda p: p.ts)
 
-    async def _paged(self, path: str, query: Query, *, limit: int | None = None) -> list[Any]:
+    async def _paged(
+        self,
+        path: str,
+        query: Query,
+        *,
+        limit: int | None = None,
+        pace: Callable[[], Awaitable[None]] | None = None,
+    ) -> list[Any]:
         """Every item of a paged read, up to `limit`; the first page says how many pages."""
         size = PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit))
-        first = await self._page(path, query, 0, size)
+        first = await self._page(path, query, 0, size, pace)
         wanted = first.total if limit is None else min(first.total, limit)
         items = list(first.content)
         for page in range(1, math.ceil(wanted / size)):
-            items.extend((await self._page(path, query, page, size)).content)
+            items.extend((await self._page(path, query, page, size, pace)).content)
         return items[:wanted]
 
-    async def _page(self, path: str, query: Query, page: int, size: int) -> Page:
+    async def _page(
+        self,
+        path: str,
+        query: Query,
+        page: int,
+        size: int,
+        pace: Callable[[], Awaitable[None]] | None,
+    ) -> Page:
+        if pace is not None:
+            await pace()
         response = await self._call(
             "GET", path, query=[*query, ("page", str(page)), ("size", str(size))]
         )
