@@ -41,7 +41,7 @@ async def test_device_mode_entities(
     await snapshot_platform(hass, entity_registry, snapshot, device.entry_id)
 
 
-@pytest.mark.usefixtures("device")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "device")
 async def test_request_counter_follows_the_polls(
     hass: HomeAssistant, emulator: Emulator, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -50,6 +50,7 @@ DEVICE_MODE_SENSORS = (
         key="requests",
         translation_key="requests",
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda runtime: runtime.backend.client.stats.requests,
     ),

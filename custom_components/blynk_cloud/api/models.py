@@ -55,14 +55,20 @@ class Location:
 type Value = bool | int | float | str | Location
 
 
+_SCALARS = (bool, int, float, str)
+_NUMBERS = (int, float)
+# Tuples, not `bool | int | ...`: a union in the call is built anew on every call, and a poll
+# parses every value of the organization (20,000 at 1,000 devices x 20 datastreams).
+
+
 def parse_value(raw: Any) -> Value | None:
     """Turn a JSON datastream value into a `Value`, keeping booleans, ints and floats apart."""
-    if raw is None or isinstance(raw, bool | int | float | str):
+    if raw is None or isinstance(raw, _SCALARS):
         return raw
     if (
         isinstance(raw, list)
         and len(raw) == 2  # noqa: PLR2004
-        and all(isinstance(part, int | float) and not isinstance(part, bool) for part in raw)
+        and all(isinstance(part, _NUMBERS) and not isinstance(part, bool) for part in raw)
     ):
         return Location(latitude=float(raw[1]), longitude=float(raw[0]))
     raise BlynkResponseError(f"unexpected datastream value of type {type(raw).__name__}")
