@@ -70,9 +70,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
     statistics = StatisticsImporter(
         hass,
         entry.entry_id,
-        backend.client,
+        backend,
         lambda: discovery.data.values(),  # noqa: PLW0108 - the data is replaced each refresh
-        backend.unique_id,
         requests_per_minute=import_budget(
             _polls_per_minute(backend.mode, len(discovery.data), values)
         ),

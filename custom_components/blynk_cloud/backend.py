@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+import time
 from typing import override
 
 from .api import (
@@ -21,8 +23,10 @@ from .api import (
     Datastream,
     DatastreamType,
     HardwareInfo,
+    HistoryPoint,
     Location,
     Template,
+    UploadResult,
     Value,
 )
 from .api.http import BlynkHttp
@@ -77,6 +81,34 @@ class Backend[ClientT: BlynkHttp](ABC):
         self, device: BlynkDevice, values: Sequence[tuple[Datastream, Value]]
     ) -> None:
         """Set several datastreams of one device in one request."""
+
+    @abstractmethod
+    def property_values(self, value: str | list[str]) -> list[str]:
+        """The strings `set_property` sends for a value (a list property may be one string)."""
+
+    @abstractmethod
+    async def set_property(
+        self, device: BlynkDevice, datastream: Datastream, name: str, value: str | list[str]
+    ) -> None:
+        """Set a widget property of a datastream."""
+
+    @abstractmethod
+    async def upload_history(
+        self, device: BlynkDevice, datastream: Datastream, points: Sequence[tuple[int, Value]]
+    ) -> UploadResult:
+        """Add timestamped points (epoch ms) to a datastream's history, in chunks."""
+
+    @abstractmethod
+    async def history(
+        self,
+        device: BlynkDevice,
+        datastream: Datastream,
+        start_ms: int,
+        end_ms: int,
+        *,
+        pace: Callable[[], Awaitable[None]],
+    ) -> list[HistoryPoint]:
+        """Stored values between two instants, oldest first; `pace` precedes each request."""
 
     @abstractmethod
     def datastream_key(self, device: BlynkDevice, datastream: Datastream) -> str:
@@ -167,6 +199,39 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
         )
 
     @override
+    def property_values(self, value: str | list[str]) -> list[str]:
+        # Inference: the Platform API takes one string `value`, and its docs say nothing of
+        # lists. Blynk's documented multi-value separator (MQTT, and the hardware protocol's
+        # `setProperty(pin, "labels", "a", "b")`) is NUL: a list is sent as its items joined
+        # with NUL, the form the Device API's repeated parameters arrive in.
+        return [MULTI_VALUE_SEPARATOR.join(value) if isinstance(value, list) else value]
+
+    @override
+    async def set_property(
+        self, device: BlynkDevice, datastream: Datastream, name: str, value: str | list[str]
+    ) -> None:
+        (sent,) = self.property_values(value)
+        await self.client.set_property(device.id, _id(datastream), name, sent)
+
+    @override
+    async def upload_history(
+        self, device: BlynkDevice, datastream: Datastream, points: Sequence[tuple[int, Value]]
+    ) -> UploadResult:
+        return await self.client.import_history(device.id, _id(datastream), points)
+
+    @override
+    async def history(
+        self,
+        device: BlynkDevice,
+        datastream: Datastream,
+        start_ms: int,
+        end_ms: int,
+        *,
+        pace: Callable[[], Awaitable[None]],
+    ) -> list[HistoryPoint]:
+        return await self.client.history(device.id, _id(datastream), start_ms, end_ms, pace=pace)
+
+    @override
     def datastream_key(self, device: BlynkDevice, datastream: Datastream) -> str:
         return f"{device.template_id}:{datastream.pin}"
 
@@ -248,12 +313,62 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         await self.client.batch_update({datastream.pin: value for datastream, value in values})
 
     @override
+    def property_values(self, value: str | list[str]) -> list[str]:
+        return value if isinstance(value, list) else [value]  # repeated parameters
+
+    @override
+    async def set_property(
+        self, device: BlynkDevice, datastream: Datastream, name: str, value: str | list[str]
+    ) -> None:
+        await self.client.set_property(datastream.pin, name, value)
+
+    @override
+    async def upload_history(
+        self, device: BlynkDevice, datastream: Datastream, points: Sequence[tuple[int, Value]]
+    ) -> UploadResult:
+        return await self.client.upload(datastream.pin, points)
+
+    @override
+    async def history(
+        self,
+        device: BlynkDevice,
+        datastream: Datastream,
+        start_ms: int,
+        end_ms: int,
+        *,
+        pace: Callable[[], Awaitable[None]],
+    ) -> list[HistoryPoint]:
+        # The export ends now; it takes a named period, so ask for the shortest that reaches back.
+        age = timedelta(milliseconds=int(time.time() * 1000) - start_ms)
+        await pace()
+        points = await self.client.export(datastream.pin, export_period(age))
+        return [point for point in points if start_ms <= point.ts <= end_ms]
+
+    @override
     def datastream_key(self, device: BlynkDevice, datastream: Datastream) -> str:
         return datastream.pin
 
     @override
     def device_key(self, device: BlynkDevice) -> str:
         return self._entry_id
+
+
+EXPORT_PERIODS = (
+    ("HOUR", timedelta(hours=1)),
+    ("DAY", timedelta(days=1)),
+    ("WEEK", timedelta(days=7)),
+    ("MONTH", timedelta(days=30)),
+)
+"""The Device API's export periods (all ending now) that return raw values."""
+MULTI_VALUE_SEPARATOR = "\u0000"
+
+
+def export_period(age: timedelta) -> str:
+    """The shortest export period that reaches `age` back from now."""
+    for period, length in EXPORT_PERIODS:
+        if age <= length:
+            return period
+    raise ValueError(f"the Device API exports at most {EXPORT_PERIODS[-1][1].days} days")
 
 
 def _id(datastream: Datastream) -> int:

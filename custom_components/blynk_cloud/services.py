@@ -18,7 +18,13 @@ import re
 from typing import Any, cast
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    ATTR_LATITUDE,
+    ATTR_LONGITUDE,
+)
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -31,20 +37,13 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.util import dt as dt_util
 import probatio as vol
 
-from .api import (
-    BlynkDeviceClient,
-    BlynkPlatformClient,
-    Datastream,
-    DatastreamType,
-    Location,
-    Value,
-    normalize_pin,
-)
-from .backend import BlynkDevice
+from .api import Datastream, DatastreamType, Location, Value, normalize_pin
+from .backend import MULTI_VALUE_SEPARATOR, BlynkDevice, OrganizationBackend, export_period
 from .const import DOMAIN, Mode
 from .coordinator import BlynkRuntimeData
 from .errors import action_errors
-from .statistics import export_period, recorder_loaded
+from .mapping import INT_MAX, INT_MIN, MAX_TEXT_LENGTH
+from .statistics import recorder_loaded
 
 SERVICE_SET_VALUE = "set_value"
 SERVICE_SET_VALUES = "set_values"
@@ -65,14 +64,7 @@ ATTR_FIELDS = "fields"
 ATTR_UPDATES = "updates"
 ATTR_DEBUG = "debug"
 ATTR_TS = "ts"
-ATTR_LATITUDE = "latitude"
-ATTR_LONGITUDE = "longitude"
 
-INT_MIN = -(2**31)
-INT_MAX = 2**31 - 1
-"""Blynk's Integer type is 32 bits."""
-MAX_STRING_BYTES = 1024
-"""Blynk's String type holds at most 1024 bytes."""
 MAX_PROPERTY_LENGTH = 200
 """The Platform API's limit for a property value; applied to every value sent."""
 IMPORT_WINDOW = timedelta(days=30)
@@ -83,7 +75,6 @@ IMPORT_MARGIN = timedelta(minutes=10)
 cannot see its oldest points age past the server's limit while it is under way."""
 MAX_FRACTION_DIGITS = 10
 """Inference shared with the emulator: `maximumFractionDigits` is a whole number 0-10."""
-MULTI_VALUE_SEPARATOR = "\u0000"
 
 # The documented `DataStreamPropertyName` values, in the documented order.
 PROPERTY_NAMES = (
@@ -241,12 +232,6 @@ class _Target:
     name: str
     """The device's name in Home Assistant, for messages."""
 
-    @property
-    def client(self) -> BlynkPlatformClient | BlynkDeviceClient:
-        """The entry's client: Platform API (organization) or Device HTTPS API."""
-        client: BlynkPlatformClient | BlynkDeviceClient = self.runtime.backend.client
-        return client
-
 
 @dataclass(frozen=True, slots=True)
 class _Stream:
@@ -360,17 +345,8 @@ async def _set_property(call: ServiceCall) -> None:
             value=_show(call.data[ATTR_VALUE]),
             **err.placeholders,
         ) from None
-    client = target.client
-    if isinstance(client, BlynkPlatformClient):
-        # Inference: the Platform API takes one string `value` (at most 200 characters), and
-        # its docs say nothing of lists. Blynk's documented multi-value separator (MQTT, and
-        # the hardware protocol's `setProperty(pin, "labels", "a", "b")`) is NUL, so a list
-        # is sent as its items joined with NUL: the form the Device API's repeated
-        # parameters arrive in.
-        sent = [MULTI_VALUE_SEPARATOR.join(value) if isinstance(value, list) else value]
-    else:
-        sent = value if isinstance(value, list) else [value]
-    longest = max(len(item) for item in sent)
+    backend = target.runtime.backend
+    longest = max(len(item) for item in backend.property_values(value))
     if longest > MAX_PROPERTY_LENGTH:
         raise _error(
             "property_too_long",
@@ -381,10 +357,7 @@ async def _set_property(call: ServiceCall) -> None:
             max=str(MAX_PROPERTY_LENGTH),
         )
     async with action_errors(call.hass, target.entry):
-        if isinstance(client, BlynkPlatformClient):
-            await client.set_property(target.device.id, _datastream_id(stream), name, sent[0])
-        else:
-            await client.set_property(stream.datastream.pin, name, value)
+        await backend.set_property(target.device, stream.datastream, name, value)
 
 
 async def _import_history(call: ServiceCall) -> ServiceResponse:
@@ -418,20 +391,18 @@ async def _import_history(call: ServiceCall) -> ServiceResponse:
             count=str(len(too_new)),
             newest=_iso(too_new[-1]),
         )
-    client = target.client
     async with action_errors(call.hass, target.entry):
-        if isinstance(client, BlynkPlatformClient):
-            result = await client.import_history(target.device.id, _datastream_id(stream), points)
-        else:
-            result = await client.upload(stream.datastream.pin, points)
+        result = await target.runtime.backend.upload_history(
+            target.device, stream.datastream, points
+        )
     return {"points": result.points, "requests": result.requests}
 
 
 async def _get_history(call: ServiceCall) -> ServiceResponse:
     """Read a datastream's stored values between two instants (organization mode)."""
     target = _target(call)
-    client = target.client
-    if not isinstance(client, BlynkPlatformClient):
+    backend = target.runtime.backend
+    if not isinstance(backend, OrganizationBackend):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="history_needs_organization",
@@ -448,7 +419,7 @@ async def _get_history(call: ServiceCall) -> ServiceResponse:
             translation_placeholders={"start": start.isoformat(), "end": end.isoformat()},
         )
     async with action_errors(call.hass, target.entry):
-        points = await client.history(
+        points = await backend.client.history(
             target.device.id,
             _datastream_id(stream),
             _epoch_ms(start),
@@ -514,8 +485,8 @@ async def _batch_update(call: ServiceCall) -> ServiceResponse:
     """Set datastreams of many devices of one product (organization mode)."""
     entry = service.async_get_config_entry(call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID])
     runtime: BlynkRuntimeData = entry.runtime_data
-    client: BlynkPlatformClient | BlynkDeviceClient = runtime.backend.client
-    if not isinstance(client, BlynkPlatformClient):
+    backend = runtime.backend
+    if not isinstance(backend, OrganizationBackend):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="batch_update_needs_organization",
@@ -541,7 +512,7 @@ async def _batch_update(call: ServiceCall) -> ServiceResponse:
                 },
             )
     async with action_errors(call.hass, entry):
-        result = await client.batch_update(fields, updates, debug=call.data[ATTR_DEBUG])
+        result = await backend.client.batch_update(fields, updates, debug=call.data[ATTR_DEBUG])
     # Which rows were applied is not known (counters only), and Blynk clamps numbers: read back.
     await runtime.values.async_request_refresh()
     return {
@@ -731,8 +702,8 @@ def _text(raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise _UnfitValueError("value_not_text")
     text = raw if isinstance(raw, str) else _show_number(raw)
-    if (size := len(text.encode())) > MAX_STRING_BYTES:
-        raise _UnfitValueError("value_too_long", length=str(size), max=str(MAX_STRING_BYTES))
+    if (size := len(text.encode())) > MAX_TEXT_LENGTH:
+        raise _UnfitValueError("value_too_long", length=str(size), max=str(MAX_TEXT_LENGTH))
     return text
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import math
 import time
-from typing import cast
+from typing import Any
 
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -37,21 +37,14 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
-from .api import BlynkDeviceClient, BlynkError, BlynkPlatformClient, Datastream, HistoryPoint
-from .backend import BlynkDevice
+from .api import BlynkError, Datastream, HistoryPoint
+from .backend import Backend, BlynkDevice
 from .const import LOGGER
 
 HOUR = timedelta(hours=1)
 REQUEST_BUDGET_PER_MINUTE = 600
 """Requests a minute the backfill and polling may use together: 6% of the organization's 10,000."""
 MIN_IMPORT_BUDGET_PER_MINUTE = 10
-EXPORT_PERIODS = (
-    ("HOUR", HOUR),
-    ("DAY", timedelta(days=1)),
-    ("WEEK", timedelta(days=7)),
-    ("MONTH", timedelta(days=30)),
-)
-"""The Device API's export periods (all ending now) that return raw values."""
 _IMPORTED_STATE_CLASSES = {SensorStateClass.MEASUREMENT, SensorStateClass.TOTAL_INCREASING}
 
 
@@ -155,18 +148,16 @@ class StatisticsImporter:
         self,
         hass: HomeAssistant,
         entry_id: str,
-        client: BlynkPlatformClient | BlynkDeviceClient,
+        backend: Backend[Any],
         devices: Callable[[], Iterable[BlynkDevice]],
-        unique_id: Callable[[BlynkDevice, Datastream], str],
         *,
         requests_per_minute: float,
     ) -> None:
-        """Read history through `client`; `devices` and `unique_id` find the sensors."""
+        """Read history through `backend`; `devices` lists what discovery knows now."""
         self.hass = hass
         self._entry_id = entry_id
-        self._client = client
+        self._backend = backend
         self._devices = devices
-        self._unique_id = unique_id
         self._pacer = Pacer(requests_per_minute)
         self._lock = asyncio.Lock()
         self.progress = ImportProgress(requests_per_minute=requests_per_minute)
@@ -182,7 +173,7 @@ class StatisticsImporter:
         found = []
         for device in self._devices():
             for datastream in device.datastreams.values():
-                registry_entry = by_unique_id.get(self._unique_id(device, datastream))
+                registry_entry = by_unique_id.get(self._backend.unique_id(device, datastream))
                 state = self.hass.states.get(registry_entry.entity_id) if registry_entry else None
                 if (
                     state is None
@@ -262,20 +253,13 @@ class StatisticsImporter:
     async def _history(
         self, candidate: Candidate, start: datetime, stop: datetime
     ) -> Sequence[HistoryPoint]:
-        client = self._client
-        start_ms, stop_ms = _ms(start), _ms(stop) - 1
-        if isinstance(client, BlynkPlatformClient):
-            return await client.history(
-                candidate.device.id,
-                cast("int", candidate.datastream.id),
-                start_ms,
-                stop_ms,
-                pace=self._pacer.wait,
-            )
-        period = export_period(dt_util.utcnow() - start)
-        await self._pacer.wait()
-        points = await client.export(candidate.datastream.pin, period)
-        return [point for point in points if start_ms <= point.ts <= stop_ms]
+        return await self._backend.history(
+            candidate.device,
+            candidate.datastream,
+            _ms(start),
+            _ms(stop) - 1,
+            pace=self._pacer.wait,
+        )
 
     @staticmethod
     def _metadata(candidate: Candidate) -> StatisticMetaData:
@@ -289,14 +273,6 @@ class StatisticsImporter:
             unit_class=converter.UNIT_CLASS if converter else None,
             unit_of_measurement=candidate.unit,
         )
-
-
-def export_period(span: timedelta) -> str:
-    """The shortest export period that reaches `span` back from now."""
-    for period, length in EXPORT_PERIODS:
-        if span <= length:
-            return period
-    raise ValueError(f"the Device API exports at most {EXPORT_PERIODS[-1][1].days} days")
 
 
 def _fit_sums(rows: list[StatisticData], recorded: StatisticData | None) -> None:
