@@ -12,6 +12,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -166,6 +167,21 @@ async def device(
         return await setup_entry(hass, device_entry)
 
 
+def _identifiers(hass: HomeAssistant) -> list[str]:
+    """What Home Assistant keeps and shows of the entries: ids, titles, repair texts.
+
+    Read from `hass.data`: the test's Home Assistant has stopped by now.
+    """
+    texts = [f"{entry.unique_id} {entry.title}" for entry in hass.config_entries.async_entries()]
+    if devices := hass.data.get(dr.DATA_REGISTRY):
+        texts.extend(str(device.identifiers) for device in devices.devices)
+    if entities := hass.data.get(er.DATA_REGISTRY):
+        texts.extend(str(entity.unique_id) for entity in entities.entities.values())
+    if issues := hass.data.get(ir.DATA_REGISTRY):
+        texts.extend(str(issue.translation_placeholders) for issue in issues.issues.values())
+    return texts
+
+
 class _Recorder(logging.Handler):
     """Keeps the text of every log record, traceback included."""
 
@@ -181,7 +197,10 @@ class _Recorder(logging.Handler):
 def no_secret_leaks(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Generator[None]:
-    """Fail any test in which a secret of the scenario shows in a log record or an error.
+    """Fail any test in which a secret of the scenario shows where people or files see it.
+
+    Checked: log records, errors, and what Home Assistant keeps of the entries (unique IDs,
+    titles, device identifiers, entity unique IDs, repair issues).
 
     Secrets are the scenario's client secrets and device tokens, and every access and refresh
     token the emulator issued during the test.
@@ -216,5 +235,7 @@ def no_secret_leaks(
         root.setLevel(level)
     if emulator is None:
         return
+    if (hass := request.node.funcargs.get("hass")) is not None:
+        texts.extend(_identifiers(hass))
     leaked = [secret for secret in emulator.all_secrets() if any(secret in t for t in texts)]
     assert not leaked, f"{len(leaked)} secret(s) of the scenario leaked into logs or errors"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
+
+from emulator import Emulator
+from tests.conftest import advance
 
 
 @pytest.fixture
@@ -27,11 +31,14 @@ async def test_entities(
 
 
 @pytest.mark.usefixtures("organization")
-async def test_read_only_on_off(hass: HomeAssistant) -> None:
+async def test_read_only_on_off(
+    hass: HomeAssistant, emulator: Emulator, freezer: FrozenDateTimeFactory
+) -> None:
     heating = "binary_sensor.hallway_thermostat_heating"
     assert hass.states.get(heating).state == "on"
-    runtime = hass.config_entries.async_entries("blynk_cloud")[0].runtime_data
-    runtime.values.async_set_value(4, "v3", 0)
+    emulator.set_value(4, "v3", 0)
+    await advance(hass, freezer, 30)
     assert hass.states.get(heating).state == "off"
-    runtime.values.async_set_updated_data({**runtime.values.data, 4: {}})
-    assert hass.states.get(heating).state == "unknown"
+    emulator.remove_device(4)
+    await advance(hass, freezer, 30)
+    assert hass.states.get(heating).state == "unavailable"

@@ -445,6 +445,29 @@ async def test_reauth_device_new_token(
     assert device_entry.title == GARDEN["name"]
 
 
+@pytest.mark.usefixtures("regions")
+async def test_reauth_finds_the_region(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    device_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """Reauth has no server field: the region a new token belongs to is simply taken."""
+    device_entry.add_to_hass(hass)
+    for answer in (Fault(status=400, message="Invalid token."), None):
+        # Found by asking the other regions after an "Invalid token.", then by a 308.
+        if answer is not None:
+            emulator.inject(answer, path=IS_CONNECTED)
+        hass.config_entries.async_update_entry(
+            device_entry, data={**device_entry.data, CONF_HOST: blynk.url("fra1")}
+        )
+        result = await device_entry.start_reauth_flow(hass)
+        result = await submit(hass, result, {CONF_TOKEN: CABIN["token"]})
+        assert result["reason"] == "reauth_successful"
+        assert device_entry.data[CONF_HOST] == blynk.url("ny3")
+
+
 async def test_reauth_device_same_token(
     hass: HomeAssistant,
     blynk: EmulatorServer,

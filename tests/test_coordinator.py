@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from datetime import timedelta
 import logging
@@ -229,3 +230,95 @@ async def test_connectivity(
     assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "off"
     # Offline devices keep their last values: Blynk keeps them too.
     assert hass.states.get(TEMPERATURE).state == "21.5"
+
+
+async def test_a_write_during_a_poll_wins_until_the_next_poll(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A poll that overlaps a write may have read before it: the written value stays shown."""
+    await setup_entry(hass, organization_entry)
+    relay = "switch.living_room_relays_relay_1"
+    emulator.inject(Fault.timeout(0.4), path=BATCH)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=POLL + 1))
+    await asyncio.sleep(0.1)  # the poll is under way
+    await hass.services.async_call("switch", "turn_off", {"entity_id": relay}, blocking=True)
+    emulator.set_value(2, "v0", 1)  # and the device switches itself back on meanwhile
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(relay).state == "off"
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=3 * POLL))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(relay).state == "on"  # the next poll shows the device's truth
+
+
+async def test_a_write_during_an_outage_does_not_revive_the_entities(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await setup_entry(hass, organization_entry)
+    emulator.inject(Fault.server_error(), path=BATCH, count=3)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    relays = next(
+        device.id
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(hass), organization_entry.entry_id
+        )
+        if device.name == "Living room relays"
+    )
+    await hass.services.async_call(
+        DOMAIN, "set_value", {"device_id": relays, "datastream": "v0", "value": 0}, blocking=True
+    )
+    assert emulator.value(2, 1) == 0
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get("switch.living_room_relays_relay_1").state == STATE_UNAVAILABLE
+    await advance(hass, freezer, POLL)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR and "values" in r.message]
+    assert len(errors) == 1  # still one outage, logged once
+
+
+async def test_a_device_that_comes_back_gets_its_entities_back(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_entry(hass, organization_entry)
+    relays = copy.deepcopy(next(d for d in DEMO["devices"] if d["id"] == 2))
+    emulator.remove_device(2)
+    await advance(hass, freezer, 15 * 60)
+    assert hass.states.get("switch.living_room_relays_relay_1") is None
+    emulator.add_device(relays)
+    await advance(hass, freezer, 15 * 60)
+    assert hass.states.get("switch.living_room_relays_relay_1").state == "on"
+
+
+async def test_template_changes(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A renamed device is renamed; a redefined datastream rebuilds its entity, once."""
+    entry = await setup_entry(hass, organization_entry)
+    scenario = copy.deepcopy(emulator.scenario)
+    next(d for d in scenario["devices"] if d["id"] == 1)["name"] = "Front garden"
+    weather = next(t for t in scenario["templates"] if t["id"] == 353)
+    pressure = next(ds for ds in weather["datastreams"] if ds["label"] == "Pressure")
+    pressure["isForActions"] = True  # now settable: a number, no longer a sensor
+    emulator.load(scenario)
+    await advance(hass, freezer, 15 * 60)
+    await advance(hass, freezer, POLL)
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, "127.0.0.1:658_1"), entry.entry_id
+    )
+    assert device is not None
+    assert device.name == "Front garden"
+    assert entity_registry.async_get("sensor.garden_weather_pressure") is None
+    # The new entity takes the device's new name.
+    assert hass.states.get("number.front_garden_pressure").state == "1013.2"
+    assert entry.state is ConfigEntryState.LOADED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE, Platform
 from homeassistant.core import HomeAssistant
@@ -10,8 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.blynk_cloud.const import CONF_DATASTREAMS
 from emulator import Emulator
-from tests.conftest import advance
+from tests.conftest import advance, setup_entry
 from tests.test_coordinator import record_state_changes
 
 TRACKER = "device_tracker.car_tracker_location"
@@ -57,9 +60,15 @@ async def test_position_not_swapped_and_written_only_on_move(
     )
 
 
-@pytest.mark.usefixtures("organization")
-async def test_no_position(hass: HomeAssistant) -> None:
-    runtime = hass.config_entries.async_entries("blynk_cloud")[0].runtime_data
-    runtime.values.async_set_value(3, "v0", "not a place")
-    state = hass.states.get(TRACKER)
+async def test_no_position(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
+) -> None:
+    """A tracker chosen for a datastream that holds no position shows none."""
+    organization_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        organization_entry, options={CONF_DATASTREAMS: {"355:v1": {"entity": "device_tracker"}}}
+    )
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        await setup_entry(hass, organization_entry)
+    state = hass.states.get("device_tracker.car_tracker_speed")
     assert ATTR_LATITUDE not in state.attributes

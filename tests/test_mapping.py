@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.components.sensor import (
+    DEVICE_CLASS_STATE_CLASSES,
+    DEVICE_CLASS_UNITS,
+    SensorDeviceClass,
+    SensorStateClass,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -12,6 +17,7 @@ from custom_components.blynk_cloud.api import Datastream, DatastreamType
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS
 from custom_components.blynk_cloud.mapping import (
     AUTOMATIC,
+    UNITS,
     EntityKind,
     Override,
     decide,
@@ -200,3 +206,13 @@ async def test_choices_in_the_options_apply(
     assert (
         entity_registry.async_get("number.hallway_thermostat_mode").unique_id == "127.0.0.1:658_4_3"
     )
+
+
+@pytest.mark.parametrize("name", sorted(UNITS))
+def test_every_unit_is_valid_in_home_assistant(name: str) -> None:
+    """Each unit, device class and state class is a combination Home Assistant accepts."""
+    spec = UNITS[name]
+    if spec.device_class is None:
+        return
+    assert spec.unit in DEVICE_CLASS_UNITS[spec.device_class], name
+    assert spec.state_class in DEVICE_CLASS_STATE_CLASSES[spec.device_class], name

@@ -41,10 +41,3 @@ async def test_set_value(hass: HomeAssistant, emulator: Emulator) -> None:
     )
     assert emulator.value(4, 2) == 23.5
     assert hass.states.get(SETPOINT).state == "23.5"
-
-
-@pytest.mark.usefixtures("organization")
-async def test_non_numeric_value_is_unknown(hass: HomeAssistant, emulator: Emulator) -> None:
-    runtime = hass.config_entries.async_entries("blynk_cloud")[0].runtime_data
-    runtime.values.async_set_value(4, "v1", "warm")
-    assert hass.states.get(SETPOINT).state == "unknown"

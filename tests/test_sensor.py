@@ -60,9 +60,10 @@ async def test_request_counter_follows_the_polls(
 
 
 @pytest.mark.usefixtures("organization")
-async def test_values_that_do_not_fit(hass: HomeAssistant) -> None:
-    runtime = hass.config_entries.async_entries("blynk_cloud")[0].runtime_data
-    runtime.values.async_set_value(1, "v1", "n/a")
-    runtime.values.async_set_value(1, "v4", "y" * 400)
-    assert hass.states.get("sensor.garden_weather_temperature").state == "unknown"
+async def test_long_text_is_cut(
+    hass: HomeAssistant, emulator: Emulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Blynk keeps 1024 bytes of text; a Home Assistant state holds 255 characters."""
+    emulator.set_value(1, "v4", "y" * 400)
+    await advance(hass, freezer, 30)
     assert hass.states.get("sensor.garden_weather_status").state == "y" * 255

@@ -20,10 +20,11 @@ from homeassistant.components.recorder.statistics import (
     statistics_during_period,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -39,6 +40,7 @@ from tests.conftest import setup_entry
 TEMPERATURE = "sensor.garden_weather_temperature"
 ENERGY = "sensor.hallway_thermostat_energy"
 HOUR_MS = 3_600_000
+HISTORY = "/api/v1/organization/device/datastream/history"
 
 
 def seed_history(emulator: Emulator) -> None:
@@ -352,3 +354,82 @@ def test_hourly_skips_what_is_not_a_number() -> None:
     points = [HistoryPoint(base, 1.0), HistoryPoint(base + 1, "n/a"), HistoryPoint(base + 2, 3.0)]
     (row,) = hourly(points, total=False)
     assert (row["mean"], row["min"], row["max"]) == (2.0, 1.0, 3.0)
+
+
+async def test_imported_in_the_units_the_user_sees(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    history_entry: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """Blynk keeps °C; on a US customary install the statistics are in °F, like the state."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    seed_history(emulator)
+    await setup_entry(hass, history_entry)
+    assert hass.states.get(TEMPERATURE).attributes["unit_of_measurement"] == "°F"
+    now = dt_util.utcnow()
+    window = (now - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    current_hour = now.replace(minute=0, second=0, microsecond=0)
+    rows = await recorded(hass, TEMPERATURE, window)
+    expected = expected_hours(emulator, 1, 1, window, current_hour)
+    for row in rows:
+        celsius = expected[dt_util.utc_from_timestamp(row["start"])]
+        assert row["mean"] == pytest.approx(sum(celsius) / len(celsius) * 9 / 5 + 32)
+
+
+async def test_backfill_waits_out_a_rate_limit(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    history_entry: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    seed_history(emulator)
+    emulator.inject(Fault.rate_limited(retry_after=1), path=HISTORY)
+    entry = await setup_entry(hass, history_entry)
+    progress = entry.runtime_data.statistics.progress
+    assert (progress.state, progress.entities_done) == ("done", progress.entities)
+    assert "429" in (progress.last_error or "")
+    assert await recorded(hass, TEMPERATURE, dt_util.utcnow() - timedelta(days=7))
+
+
+async def test_backfill_gives_up_on_a_datastream_after_three_rate_limits(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    history_entry: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    seed_history(emulator)
+    emulator.inject(Fault.rate_limited(retry_after=0), path=HISTORY, count=3)
+    entry = await setup_entry(hass, history_entry)
+    progress = entry.runtime_data.statistics.progress
+    assert (progress.state, progress.entities_done) == ("done", progress.entities)
+    assert not await recorded(hass, TEMPERATURE, dt_util.utcnow() - timedelta(days=7))
+    assert await recorded(hass, ENERGY, dt_util.utcnow() - timedelta(days=7))
+
+
+async def test_backfill_stops_when_the_server_is_gone(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    history_entry: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    emulator.inject(Fault.dropped(), path=HISTORY, count=4)
+    entry = await setup_entry(hass, history_entry)
+    progress = entry.runtime_data.statistics.progress
+    assert (progress.state, progress.entities_done) == ("stopped", 0)
+    assert emulator.count(HISTORY) == 2  # one request (and aiohttp's one retry), no storm
+
+
+async def test_backfill_failure_is_visible(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    history_entry: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    seed_history(emulator)
+    with patch(
+        "custom_components.blynk_cloud.statistics.async_import_statistics",
+        side_effect=HomeAssistantError("refused"),
+    ):
+        entry = await setup_entry(hass, history_entry)
+    assert entry.runtime_data.statistics.progress.state == "failed"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
@@ -12,9 +14,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.blynk_cloud.const import DOMAIN
+from custom_components.blynk_cloud.const import CONF_DATASTREAMS, DOMAIN
 from emulator import Emulator, Fault
-from tests.conftest import OAUTH_CLIENT
+from tests.conftest import OAUTH_CLIENT, setup_entry
 
 RELAY = "switch.living_room_relays_relay_1"
 PUMP = "switch.living_room_relays_pump"
@@ -81,8 +83,15 @@ async def test_write_auth_failure_starts_reauth(hass: HomeAssistant, emulator: E
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
 
-@pytest.mark.usefixtures("organization")
-async def test_no_value(hass: HomeAssistant) -> None:
-    runtime = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
-    runtime.values.async_set_updated_data({**runtime.values.data, 2: {}})
-    assert hass.states.get(RELAY).state == "unknown"
+async def test_no_value_yet(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
+) -> None:
+    """A switch chosen for a datastream the device never set is neither on nor off."""
+    organization_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        organization_entry, options={CONF_DATASTREAMS: {"353:v4": {"entity": "switch"}}}
+    )
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        await setup_entry(hass, organization_entry)
+    assert hass.states.get("switch.cabin_weather_status").state == "unknown"
+    assert hass.states.get("switch.garden_weather_status").state == "on"  # "OK" is not off

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.text import ATTR_VALUE, DOMAIN as TEXT_DOMAIN, SERVICE_SET_VALUE
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
@@ -11,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from syrupy.assertion import SnapshotAssertion
 
 from emulator import Emulator
+from tests.conftest import advance
 
 DISPLAY = "text.hallway_thermostat_display_text"
 
@@ -44,9 +46,9 @@ async def test_set_value(hass: HomeAssistant, emulator: Emulator) -> None:
 
 
 @pytest.mark.usefixtures("organization")
-async def test_long_and_missing_values(hass: HomeAssistant) -> None:
-    runtime = hass.config_entries.async_entries("blynk_cloud")[0].runtime_data
-    runtime.values.async_set_value(4, "v6", "x" * 1000)
+async def test_long_text_is_cut(
+    hass: HomeAssistant, emulator: Emulator, freezer: FrozenDateTimeFactory
+) -> None:
+    emulator.set_value(4, "v6", "x" * 1000)
+    await advance(hass, freezer, 30)
     assert hass.states.get(DISPLAY).state == "x" * 255
-    runtime.values.async_set_updated_data({**runtime.values.data, 4: {}})
-    assert hass.states.get(DISPLAY).state == "unknown"

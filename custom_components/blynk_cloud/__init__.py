@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import math
-
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import BATCH_READ_DEVICES, BlynkDeviceClient, BlynkPlatformClient, BlynkServer
+from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
 from .backend import Backend, DeviceBackend, OrganizationBackend
 from .const import (
     CONF_DATASTREAMS,
     CONF_HISTORY_DAYS,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MODE,
-    CONNECTIVITY_INTERVAL,
     DEFAULT_HISTORY_DAYS,
     DOMAIN,
     REQUEST_TIMEOUT,
@@ -30,6 +27,7 @@ from .coordinator import (
     BlynkRuntimeData,
     BlynkValuesCoordinator,
 )
+from .entity import async_remove_superseded_entities
 from .issues import async_check_message_quota, async_region_moved
 from .mapping import Override
 from .services import async_setup_services
@@ -66,15 +64,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
     await values.async_config_entry_first_refresh()
     connectivity = BlynkConnectivityCoordinator(hass, entry, backend, discovery)
     if backend.mode is Mode.DEVICE:
-        async_check_message_quota(hass, entry, values.update_interval_seconds)
+        async_check_message_quota(
+            hass, entry, values.update_interval_seconds, values.monthly_messages
+        )
     statistics = StatisticsImporter(
         hass,
         entry.entry_id,
         backend,
         lambda: discovery.data.values(),  # noqa: PLW0108 - the data is replaced each refresh
-        requests_per_minute=import_budget(
-            _polls_per_minute(backend.mode, len(discovery.data), values)
-        ),
+        requests_per_minute=import_budget(values.requests_per_minute),
     )
     entry.runtime_data = BlynkRuntimeData(
         backend=backend,
@@ -84,6 +82,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         overrides=overrides,
         statistics=statistics,
     )
+    async_remove_superseded_entities(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Organization mode asks once per device: read connectivity after setup, not during it.
     entry.async_create_background_task(
@@ -98,18 +97,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
     return True
 
 
-def _polls_per_minute(mode: Mode, devices: int, values: BlynkValuesCoordinator) -> float:
-    """Requests a minute that polling makes: the share of the budget the import leaves alone."""
-    reads = math.ceil(devices / BATCH_READ_DEVICES) if mode is Mode.ORGANIZATION else 1
-    connectivity = devices if mode is Mode.ORGANIZATION else 1
-    return (
-        reads * 60 / values.update_interval_seconds
-        + connectivity * 60 / CONNECTIVITY_INTERVAL[mode].total_seconds()
-    )
-
-
 async def async_unload_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> bool:
-    """Unload the platforms; the coordinators stop with the entry."""
+    """Unload the platforms; the coordinators and background tasks stop with the entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

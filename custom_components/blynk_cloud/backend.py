@@ -15,6 +15,8 @@ from datetime import timedelta
 import time
 from typing import override
 
+from homeassistant.helpers.device_registry import DeviceInfo
+
 from .api import (
     BlynkDeviceClient,
     BlynkInvalidValueError,
@@ -30,9 +32,10 @@ from .api import (
     Value,
 )
 from .api.http import BlynkHttp
-from .const import LOGGER, Mode
+from .const import DOMAIN, LOGGER, Mode
 from .mapping import EntityKind
 
+MANUFACTURER = "Blynk"
 DEVICE_MODE_DEVICE_ID = 0
 """A device-mode entry holds exactly one device; it has no Blynk id the Device API reveals."""
 
@@ -117,6 +120,25 @@ class Backend[ClientT: BlynkHttp](ABC):
     @abstractmethod
     def device_key(self, device: BlynkDevice) -> str:
         """A stable identifier of a device, scoped to the organization or the entry."""
+
+    def device_info(self, device: BlynkDevice) -> DeviceInfo:
+        """The Home Assistant device of a Blynk device."""
+        hardware = device.hardware
+        server = self.client.server
+        return DeviceInfo(
+            identifiers={(DOMAIN, self.device_key(device))},
+            name=device.name,
+            manufacturer=MANUFACTURER,
+            model=device.model,
+            model_id=hardware.template_code if hardware else None,
+            sw_version=hardware.firmware_version if hardware else None,
+            hw_version=hardware.board_type if hardware else None,
+            configuration_url=f"{server.url}/dashboard" if server.is_blynk_cloud else None,
+        )
+
+    def connectivity_unique_id(self, device: BlynkDevice) -> str:
+        """The unique ID of a device's connectivity sensor."""
+        return f"{self.device_key(device)}_connectivity"
 
     def unique_id(self, device: BlynkDevice, datastream: Datastream) -> str:
         """The unique ID of a datastream's entity: never changes, never holds a secret."""
@@ -259,6 +281,9 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         self._name = name
         self._pins = pins
         self._last_values: dict[str, Value | None] | None = None
+        self._datastreams: dict[str, Datastream] = {}
+        """Pins seen so far. A pin keeps the type of its first value (21 then 21.5 stays one
+        sensor), so a rediscovery never changes an entity under the user's feet."""
 
     @override
     async def discover(self) -> dict[int, BlynkDevice]:
@@ -271,22 +296,15 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
             except BlynkInvalidValueError as err:
                 # A pin chosen in the options that the template lacks must not stop the entry.
                 LOGGER.warning("Pins %s could not be read: %s", ", ".join(missing), err)
-        datastreams = {
-            pin: Datastream(id=None, label=pin.upper(), pin=pin, type=self._type(pin, value))
-            for pin, value in sorted(values.items(), key=lambda item: _pin_order(item[0]))
-        }
-        for pin in self._pins:
-            datastreams.setdefault(
-                pin, Datastream(id=None, label=pin.upper(), pin=pin, type=self._type(pin, None))
-            )
+        for pin, value in sorted({**dict.fromkeys(self._pins), **values}.items(), key=_pin_order):
+            if pin not in self._datastreams:
+                kind = _type_of(value, self._pins.get(pin, EntityKind.AUTO))
+                self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)
         return {
             DEVICE_MODE_DEVICE_ID: BlynkDevice(
-                id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=datastreams
+                id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=dict(self._datastreams)
             )
         }
-
-    def _type(self, pin: str, value: Value | None) -> DatastreamType:
-        return _type_of(value, self._pins.get(pin, EntityKind.AUTO))
 
     async def _get_all(self) -> dict[str, Value | None]:
         self._last_values = await self.client.get_all()
@@ -296,7 +314,7 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
     async def read_values(
         self, devices: Mapping[int, BlynkDevice]
     ) -> dict[int, dict[str, Value | None]]:
-        return {DEVICE_MODE_DEVICE_ID: await self._get_all()}
+        return {DEVICE_MODE_DEVICE_ID: dict(await self._get_all())}
 
     @override
     async def read_connectivity(self, devices: Mapping[int, BlynkDevice]) -> dict[int, bool]:
@@ -400,5 +418,6 @@ def _type_of(value: Value | None, kind: EntityKind) -> DatastreamType:
     return _KIND_TYPES.get(kind, DatastreamType.STRING)
 
 
-def _pin_order(pin: str) -> tuple[str, int]:
+def _pin_order(item: tuple[str, object]) -> tuple[str, int]:
+    pin = item[0]
     return pin[0], int(pin[1:]) if pin[1:].isdigit() else 0

@@ -19,8 +19,7 @@ from .entity import (
     async_add_datastream_entities,
     async_add_device_entities,
 )
-from .issues import connectivity_unique_id
-from .mapping import EntityKind
+from .mapping import EntityKind, is_on, on_off_values
 
 PARALLEL_UPDATES = 0
 
@@ -49,7 +48,7 @@ class BlynkConnectivitySensor(BlynkEntity[BlynkConnectivityCoordinator], BinaryS
     def __init__(self, runtime: BlynkRuntimeData, device: BlynkDevice) -> None:
         """Read from the connectivity coordinator."""
         super().__init__(runtime.connectivity, runtime, device)
-        self._attr_unique_id = connectivity_unique_id(runtime.backend, device)
+        self._attr_unique_id = runtime.backend.connectivity_unique_id(device)
 
     @property
     @override
@@ -67,5 +66,4 @@ class BlynkDatastreamBinarySensor(BlynkDatastreamEntity, BinarySensorEntity):
     @property
     @override
     def is_on(self) -> bool | None:
-        value = self.raw_value
-        return None if value is None else value not in (0, False, "0", "false")
+        return is_on(self.raw_value, on_off_values(self.datastream, self.override)[1])

@@ -4,14 +4,15 @@ options (polling, sub-organizations, and the entity each datastream becomes)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 import hashlib
 from typing import Any, override
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -225,29 +226,46 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         except BlynkInvalidHostError as err:
             raise InvalidInputError("invalid_host", CONF_HOST) from err
         moved: list[BlynkServer] = []
+        check = self._validate_organization if mode is Mode.ORGANIZATION else self._validate_device
         try:
-            if mode is Mode.ORGANIZATION:
-                validated = await self._validate_organization(server, data, moved.append)
-            else:
-                validated = await self._validate_device(server, data, moved.append)
-        except BlynkScopeError as err:
-            raise InvalidInputError("scope_not_enabled") from err
+            validated = await check(server, data, moved.append)
         except BlynkInvalidCredentialsError as err:
-            if mode is Mode.DEVICE and (host := await self._find_region(server, data)):
-                raise InvalidInputError("wrong_region", CONF_HOST, host=host) from err
-            raise InvalidInputError("invalid_auth") from err
-        except BlynkConnectionError as err:
-            raise InvalidInputError("cannot_connect") from err
+            # "Invalid token." may mean another region (Blynk's GeoDNS): look for it.
+            region = await self._find_region(server, data) if mode is Mode.DEVICE else None
+            if region is None:
+                raise InvalidInputError("invalid_auth") from err
+            return await self._in_region(mode, data, region)
         except BlynkError as err:
-            LOGGER.exception("Unexpected answer from the Blynk server")
-            raise InvalidInputError("unknown") from err
-        if moved:
-            # Blynk answered 308: these credentials live in another region.
-            raise InvalidInputError("wrong_region", CONF_HOST, host=moved[-1].host)
+            raise self._input_error(err) from err
+        if moved:  # Blynk answered 308: these credentials live in another region
+            return await self._in_region(mode, data, moved[-1].host, validated)
         return validated
 
+    @staticmethod
+    def _input_error(err: BlynkError) -> InvalidInputError:
+        """The form error for a failed check."""
+        if isinstance(err, BlynkScopeError):
+            return InvalidInputError("scope_not_enabled")
+        if isinstance(err, BlynkConnectionError):
+            return InvalidInputError("cannot_connect")
+        LOGGER.exception("Unexpected answer from the Blynk server")
+        return InvalidInputError("unknown")
+
+    async def _in_region(
+        self, mode: Mode, data: Mapping[str, Any], host: str, validated: Validated | None = None
+    ) -> Validated:
+        """Offer the right region; reauth has no server field, so it simply takes it."""
+        if self.source != SOURCE_REAUTH:
+            raise InvalidInputError("wrong_region", CONF_HOST, host=host)
+        if validated is not None:
+            return replace(validated, host=host)
+        return await self._validate(mode, {**data, CONF_HOST: host})
+
     async def _validate_organization(
-        self, server: BlynkServer, data: Mapping[str, Any], on_move: Any
+        self,
+        server: BlynkServer,
+        data: Mapping[str, Any],
+        on_move: Callable[[BlynkServer], None],
     ) -> Validated:
         client = BlynkPlatformClient(
             async_get_clientsession(self.hass),
@@ -264,7 +282,10 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _validate_device(
-        self, server: BlynkServer, data: Mapping[str, Any], on_move: Any
+        self,
+        server: BlynkServer,
+        data: Mapping[str, Any],
+        on_move: Callable[[BlynkServer], None],
     ) -> Validated:
         client = BlynkDeviceClient(
             async_get_clientsession(self.hass), server, data[CONF_TOKEN], on_server_change=on_move
@@ -396,9 +417,7 @@ class BlynkOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick a datastream (device mode also takes a pin the device has not set yet)."""
-        if self.config_entry.state.recoverable is False or not hasattr(
-            self.config_entry, "runtime_data"
-        ):
+        if self.config_entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
         choices = _datastream_choices(self.config_entry)
         errors: dict[str, str] = {}

@@ -50,4 +50,4 @@ REQUEST_TIMEOUT: Final = 20.0
 
 FREE_PLAN_MONTHLY_MESSAGES: Final = 100_000
 """Device messages a month on Blynk's Free plan; every Device HTTPS API request is one."""
-SECONDS_PER_MONTH: Final = 30 * 24 * 3600
+MINUTES_PER_MONTH: Final = 30 * 24 * 60

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import math
 import time
 from typing import Any, override
 
@@ -21,7 +22,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import Datastream, Value
+from .api import BATCH_READ_DEVICES, Datastream, Value
 from .backend import Backend, BlynkDevice, Values
 from .const import (
     CONNECTIVITY_INTERVAL,
@@ -29,6 +30,7 @@ from .const import (
     DISCOVERY_INTERVAL,
     DOMAIN,
     LOGGER,
+    MINUTES_PER_MONTH,
     Mode,
 )
 from .errors import translate_errors
@@ -121,13 +123,25 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
             name="discovery",
             update_interval=DISCOVERY_INTERVAL if backend.mode is Mode.ORGANIZATION else None,
         )
+        self._known: Mapping[int, BlynkDevice] | None = None
 
     @override
     async def _fetch(self) -> Mapping[int, BlynkDevice]:
         devices = await self.backend.discover()
         self._remove_stale_devices(devices)
+        registry = dr.async_get(self.hass)
+        for device in devices.values():  # names and firmware change in Blynk too
+            registry.async_get_or_create(
+                config_entry_id=self.config_entry.entry_id, **self.backend.device_info(device)
+            )
         if self.backend.mode is Mode.ORGANIZATION:
             async_check_removed_datastreams(self.hass, self.config_entry, self.backend, devices)
+        if self._known is not None and _redefined(self._known, devices):
+            # Entities are built from the definitions: a changed datastream rebuilds them.
+            # (New datastreams get entities without this; removed ones raise a repair issue.)
+            LOGGER.info("Datastream definitions of %s changed; reloading", self.config_entry.title)
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+        self._known = devices
         return devices
 
     def _remove_stale_devices(self, devices: Mapping[int, BlynkDevice]) -> None:
@@ -155,6 +169,15 @@ def follow_new_devices(
     coordinator.config_entry.async_on_unload(discovery.async_add_listener(check))
 
 
+def _redefined(before: Mapping[int, BlynkDevice], now: Mapping[int, BlynkDevice]) -> bool:
+    """Whether a datastream known before and now has a different definition."""
+    return any(
+        before[device_id].datastreams[pin] != now[device_id].datastreams[pin]
+        for device_id in before.keys() & now.keys()
+        for pin in before[device_id].datastreams.keys() & now[device_id].datastreams.keys()
+    )
+
+
 class BlynkValuesCoordinator(BlynkCoordinator[Values]):
     """Current values: ceil(devices / 10) requests a poll (organization), one (device mode)."""
 
@@ -173,11 +196,35 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         self.discovery = discovery
         self.update_interval_seconds = float(seconds)
         self._unknown_pins: frozenset[tuple[int, str]] = frozenset()
+        self._written: dict[tuple[int, str], Value] | None = None
+        """Values written while a read is under way: that read may have missed them."""
         follow_new_devices(self, discovery)
+
+    @property
+    def requests_per_minute(self) -> float:
+        """Requests a minute the entry's polling makes: values and connectivity."""
+        devices = len(self.discovery.data)
+        organization = self.backend.mode is Mode.ORGANIZATION
+        reads = math.ceil(devices / BATCH_READ_DEVICES) if organization else 1
+        checks = devices if organization else 1
+        connectivity = CONNECTIVITY_INTERVAL[self.backend.mode].total_seconds()
+        return reads * 60 / self.update_interval_seconds + checks * 60 / connectivity
+
+    @property
+    def monthly_messages(self) -> int:
+        """Requests in 30 days: in device mode, the messages it costs of the plan's quota."""
+        return round(self.requests_per_minute * MINUTES_PER_MONTH)
 
     @override
     async def _fetch(self) -> Values:
-        values = await self.backend.read_values(self.discovery.data)
+        self._written = {}
+        try:
+            values = await self.backend.read_values(self.discovery.data)
+        finally:
+            written, self._written = self._written, None
+        for (device_id, pin), value in written.items():
+            # A device the read left out stays out: the write does not make it readable.
+            values.get(device_id, {})[pin] = value
         self._rediscover_on_new_pins(values)
         return values
 
@@ -198,10 +245,15 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         self._unknown_pins = unknown
 
     @callback
-    def async_set_value(self, device_id: int, pin: str, value: Value) -> None:
-        """Show a written value at once, before the next poll confirms it."""
-        current = self.data.get(device_id, {})
-        self.async_set_updated_data({**self.data, device_id: {**current, pin: value}})
+    def async_set_values(self, device_id: int, values: Mapping[str, Value]) -> None:
+        """Show written values at once, before the next poll confirms them.
+
+        Neither the poll schedule nor the availability changes: a write is not a read.
+        """
+        if self._written is not None:
+            self._written.update({(device_id, pin): value for pin, value in values.items()})
+        self.data = {**self.data, device_id: {**self.data.get(device_id, {}), **values}}
+        self.async_update_listeners()
 
 
 class BlynkConnectivityCoordinator(BlynkCoordinator[Mapping[int, bool]]):

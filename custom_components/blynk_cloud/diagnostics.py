@@ -50,11 +50,16 @@ async def async_get_device_diagnostics(
     runtime = entry.runtime_data
     keys = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
     blynk_device = next(
-        known
-        for known in runtime.discovery.data.values()
-        if runtime.backend.device_key(known) in keys
+        (
+            known
+            for known in runtime.discovery.data.values()
+            if runtime.backend.device_key(known) in keys
+        ),
+        None,
     )
-    return {**_summary(runtime), "device": _device(runtime, blynk_device)}
+    # A device Blynk no longer lists (it leaves the registry at the next discovery).
+    device_data = _device(runtime, blynk_device) if blynk_device else None
+    return {**_summary(runtime), "device": device_data}
 
 
 def _summary(runtime: BlynkRuntimeData) -> dict[str, Any]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Hashable
+from functools import partial
 from typing import Any, override
 
-from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Datastream, Value
-from .backend import Backend, BlynkDevice
-from .const import DOMAIN
+from .backend import BlynkDevice
 from .coordinator import (
     BlynkConfigEntry,
     BlynkCoordinator,
@@ -23,24 +23,6 @@ from .coordinator import (
 )
 from .errors import action_errors
 from .mapping import EntityKind, Override, decide
-
-MANUFACTURER = "Blynk"
-
-
-def device_info(backend: Backend[Any], device: BlynkDevice) -> DeviceInfo:
-    """The Home Assistant device of a Blynk device."""
-    hardware = device.hardware
-    server = backend.client.server
-    return DeviceInfo(
-        identifiers={(DOMAIN, backend.device_key(device))},
-        name=device.name,
-        manufacturer=MANUFACTURER,
-        model=device.model,
-        model_id=hardware.template_code if hardware else None,
-        sw_version=hardware.firmware_version if hardware else None,
-        hw_version=hardware.board_type if hardware else None,
-        configuration_url=f"{server.url}/dashboard" if server.is_blynk_cloud else None,
-    )
 
 
 class BlynkEntity[CoordinatorT: BlynkCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
@@ -55,7 +37,7 @@ class BlynkEntity[CoordinatorT: BlynkCoordinator[Any]](CoordinatorEntity[Coordin
         super().__init__(coordinator)
         self.runtime = runtime
         self.device = device
-        self._attr_device_info = device_info(runtime.backend, device)
+        self._attr_device_info = runtime.backend.device_info(device)
         self._shown: Hashable = None
 
     @property
@@ -113,7 +95,7 @@ class BlynkDatastreamEntity(BlynkEntity[BlynkValuesCoordinator]):
         """Send a value to Blynk, then show it at once."""
         async with action_errors(self.hass, self.coordinator.config_entry):
             await self.runtime.backend.write(self.device, self.datastream, value)
-        self.runtime.values.async_set_value(self.device.id, self.datastream.pin, value)
+        self.runtime.values.async_set_values(self.device.id, {self.datastream.pin: value})
 
 
 type DatastreamEntityFactory = Callable[
@@ -128,25 +110,19 @@ def async_add_datastream_entities(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an entity for every datastream mapped to `kind`, now and when discovery finds more."""
-    runtime = entry.runtime_data
-    known: set[tuple[int, str]] = set()
 
-    @callback
-    def add_new() -> None:
-        new: list[Entity] = []
+    def candidates(runtime: BlynkRuntimeData) -> dict[Hashable, Callable[[], Entity]]:
+        found: dict[Hashable, Callable[[], Entity]] = {}
         for device in runtime.discovery.data.values():
             for datastream in device.datastreams.values():
-                key = (device.id, datastream.pin)
                 override = runtime.override(device, datastream)
-                if key in known or decide(datastream, override).kind is not kind:
-                    continue
-                known.add(key)
-                new.append(factory(runtime, device, datastream, override))
-        if new:
-            async_add_entities(new)
+                if decide(datastream, override).kind is kind:
+                    found[device.id, datastream.pin] = partial(
+                        factory, runtime, device, datastream, override
+                    )
+        return found
 
-    add_new()
-    entry.async_on_unload(runtime.discovery.async_add_listener(add_new))
+    _async_follow_discovery(entry, candidates, async_add_entities)
 
 
 def async_add_device_entities(
@@ -155,19 +131,59 @@ def async_add_device_entities(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add one entity per device (connectivity), now and for devices found later."""
+
+    def candidates(runtime: BlynkRuntimeData) -> dict[Hashable, Callable[[], Entity]]:
+        return {
+            device_id: partial(factory, runtime, device)
+            for device_id, device in runtime.discovery.data.items()
+        }
+
+    _async_follow_discovery(entry, candidates, async_add_entities)
+
+
+def _async_follow_discovery(
+    entry: BlynkConfigEntry,
+    candidates: Callable[[BlynkRuntimeData], dict[Hashable, Callable[[], Entity]]],
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the entities of candidates not seen before, at setup and after each discovery.
+
+    What discovery no longer lists is forgotten (its device left the registry with its
+    entities), so a device that comes back gets its entities again.
+    """
     runtime = entry.runtime_data
-    known: set[int] = set()
+    known: set[Hashable] = set()
 
     @callback
     def add_new() -> None:
-        new = [
-            factory(runtime, device)
-            for device_id, device in runtime.discovery.data.items()
-            if device_id not in known
-        ]
-        known.update(runtime.discovery.data)
+        current = candidates(runtime)
+        new = [create() for key, create in current.items() if key not in known]
+        known.clear()
+        known.update(current)
         if new:
             async_add_entities(new)
 
     add_new()
     entry.async_on_unload(runtime.discovery.async_add_listener(add_new))
+
+
+@callback
+def async_remove_superseded_entities(hass: HomeAssistant, entry: BlynkConfigEntry) -> None:
+    """Remove entities of datastreams that now become another kind of entity, or none.
+
+    The unique ID of a datastream's entity does not depend on its kind, so an entity of the
+    former kind would linger beside the new one.
+    """
+    runtime = entry.runtime_data
+    kinds = {
+        runtime.backend.unique_id(device, datastream): decide(
+            datastream, runtime.override(device, datastream)
+        ).kind
+        for device in runtime.discovery.data.values()
+        for datastream in device.datastreams.values()
+    }
+    registry = er.async_get(hass)
+    for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id):
+        kind = kinds.get(registry_entry.unique_id)
+        if kind is not None and registry_entry.domain != kind:
+            registry.async_remove(registry_entry.entity_id)

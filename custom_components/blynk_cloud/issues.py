@@ -10,13 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .backend import Backend, BlynkDevice
-from .const import (
-    CONNECTIVITY_INTERVAL,
-    DOMAIN,
-    FREE_PLAN_MONTHLY_MESSAGES,
-    SECONDS_PER_MONTH,
-    Mode,
-)
+from .const import DOMAIN, FREE_PLAN_MONTHLY_MESSAGES
 
 REGION_MOVED = "region_moved"
 SCOPE_NOT_ENABLED = "scope_not_enabled"
@@ -62,16 +56,11 @@ def async_scope_not_enabled(hass: HomeAssistant, entry: ConfigEntry, refused: bo
     _set(hass, entry, SCOPE_NOT_ENABLED, {} if refused else None)
 
 
-def monthly_messages(poll_seconds: float, mode: Mode = Mode.DEVICE) -> int:
-    """Device API requests a month at this poll interval, connectivity checks included."""
-    connectivity = CONNECTIVITY_INTERVAL[mode].total_seconds()
-    return round(SECONDS_PER_MONTH / poll_seconds + SECONDS_PER_MONTH / connectivity)
-
-
 @callback
-def async_check_message_quota(hass: HomeAssistant, entry: ConfigEntry, poll_seconds: float) -> None:
+def async_check_message_quota(
+    hass: HomeAssistant, entry: ConfigEntry, poll_seconds: float, messages: int
+) -> None:
     """Warn when a device-mode entry alone would use up the Free plan's monthly messages."""
-    messages = monthly_messages(poll_seconds)
     _set(
         hass,
         entry,
@@ -100,7 +89,7 @@ def async_check_removed_datastreams(
     """
     expected: set[str] = set()
     for device in devices.values():
-        expected.add(connectivity_unique_id(backend, device))
+        expected.add(backend.connectivity_unique_id(device))
         expected.update(backend.unique_id(device, ds) for ds in device.datastreams.values())
     prefixes = tuple(f"{backend.device_key(device)}_" for device in devices.values())
     registry = er.async_get(hass)
@@ -111,8 +100,3 @@ def async_check_removed_datastreams(
         and registry_entry.unique_id not in expected
     )
     _set(hass, entry, DATASTREAM_REMOVED, {"entities": ", ".join(orphans)} if orphans else None)
-
-
-def connectivity_unique_id(backend: Backend[Any], device: BlynkDevice) -> str:
-    """The unique ID of a device's connectivity sensor."""
-    return f"{backend.device_key(device)}_connectivity"

@@ -63,7 +63,7 @@ class EntityKind(StrEnum):
     NONE = "none"
 
 
-_NUMERIC = frozenset({DatastreamType.INT, DatastreamType.DOUBLE, DatastreamType.ENUM})
+NUMERIC = frozenset({DatastreamType.INT, DatastreamType.DOUBLE, DatastreamType.ENUM})
 COMPATIBLE_KINDS: Mapping[DatastreamType, tuple[EntityKind, ...]] = {
     DatastreamType.INT: (
         EntityKind.SENSOR,
@@ -151,6 +151,7 @@ class UnitSpec:
 
 def _units() -> dict[str, UnitSpec]:
     temperature, energy = SensorDeviceClass.TEMPERATURE, SensorDeviceClass.ENERGY
+    volume = SensorDeviceClass.VOLUME_STORAGE
     total = SensorStateClass.TOTAL_INCREASING
     table: dict[tuple[str, ...], UnitSpec] = {
         ("celsius", "°c", "degc"): UnitSpec(UnitOfTemperature.CELSIUS, temperature),
@@ -159,10 +160,10 @@ def _units() -> dict[str, UnitSpec]:
         ("percent", "percentage", "%"): UnitSpec(PERCENTAGE),
         ("watt", "w"): UnitSpec(UnitOfPower.WATT, SensorDeviceClass.POWER),
         ("kilowatt", "kw"): UnitSpec(UnitOfPower.KILO_WATT, SensorDeviceClass.POWER),
-        ("milliwatt", "mw"): UnitSpec(UnitOfPower.MILLIWATT, SensorDeviceClass.POWER),
+        ("milliwatt",): UnitSpec(UnitOfPower.MILLIWATT, SensorDeviceClass.POWER),
         ("watthour", "wh"): UnitSpec(UnitOfEnergy.WATT_HOUR, energy, total),
         ("kilowatthour", "kwh"): UnitSpec(UnitOfEnergy.KILO_WATT_HOUR, energy, total),
-        ("megawatthour", "mwh"): UnitSpec(UnitOfEnergy.MEGA_WATT_HOUR, energy, total),
+        ("megawatthour",): UnitSpec(UnitOfEnergy.MEGA_WATT_HOUR, energy, total),
         ("volt", "v"): UnitSpec(UnitOfElectricPotential.VOLT, SensorDeviceClass.VOLTAGE),
         ("millivolt", "mv"): UnitSpec(UnitOfElectricPotential.MILLIVOLT, SensorDeviceClass.VOLTAGE),
         ("ampere", "amp", "a"): UnitSpec(UnitOfElectricCurrent.AMPERE, SensorDeviceClass.CURRENT),
@@ -190,12 +191,11 @@ def _units() -> dict[str, UnitSpec]:
         ("meterpersecond", "m/s"): UnitSpec(UnitOfSpeed.METERS_PER_SECOND, SensorDeviceClass.SPEED),
         ("mileperhour", "mph"): UnitSpec(UnitOfSpeed.MILES_PER_HOUR, SensorDeviceClass.SPEED),
         ("knot", "kn"): UnitSpec(UnitOfSpeed.KNOTS, SensorDeviceClass.SPEED),
-        ("liter", "litre", "l"): UnitSpec(
-            UnitOfVolume.LITERS, SensorDeviceClass.VOLUME, SensorStateClass.MEASUREMENT
-        ),
-        ("milliliter", "ml"): UnitSpec(UnitOfVolume.MILLILITERS, SensorDeviceClass.VOLUME),
-        ("cubicmeter", "m³", "m3"): UnitSpec(UnitOfVolume.CUBIC_METERS, SensorDeviceClass.VOLUME),
-        ("gallon", "gal"): UnitSpec(UnitOfVolume.GALLONS, SensorDeviceClass.VOLUME),
+        # A tank's content: VOLUME_STORAGE is the volume class a measurement may have.
+        ("liter", "litre", "l"): UnitSpec(UnitOfVolume.LITERS, volume),
+        ("milliliter", "ml"): UnitSpec(UnitOfVolume.MILLILITERS, volume),
+        ("cubicmeter", "m³", "m3"): UnitSpec(UnitOfVolume.CUBIC_METERS, volume),
+        ("gallon", "gal"): UnitSpec(UnitOfVolume.GALLONS, volume),
         ("literpersecond", "l/s"): UnitSpec(
             UnitOfVolumeFlowRate.LITERS_PER_SECOND, SensorDeviceClass.VOLUME_FLOW_RATE
         ),
@@ -241,7 +241,7 @@ _PERCENT_HINTS = (
 
 def unit_spec(datastream: Datastream) -> UnitSpec:
     """The unit, device class and state class of a numeric datastream."""
-    if datastream.type not in _NUMERIC or datastream.type is DatastreamType.ENUM:
+    if datastream.type not in NUMERIC or datastream.type is DatastreamType.ENUM:
         return _PLAIN
     spec = _lookup(datastream.units)
     if spec.unit == PERCENTAGE:
@@ -290,6 +290,20 @@ def on_off_values(datastream: Datastream, override: Override) -> tuple[Value, Va
     if datastream.type is DatastreamType.DOUBLE:
         return high, low
     return round(high), round(low)
+
+
+_OFF_TEXTS = frozenset({"", "0", "false", "off"})
+
+
+def is_on(value: Value | None, off: Value) -> bool | None:
+    """Whether a value means on: anything but the off value; None when there is no value."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() not in _OFF_TEXTS
+    if isinstance(value, bool) or isinstance(off, bool):
+        return bool(value)
+    return value != off
 
 
 def _first(*values: float | None) -> float | None:

@@ -15,16 +15,14 @@ from homeassistant.helpers.typing import StateType
 
 from .api import Datastream, DatastreamType, Location, Value
 from .backend import BlynkDevice
-from .const import SECONDS_PER_MONTH, Mode
+from .const import Mode
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
-from .entity import BlynkDatastreamEntity, async_add_datastream_entities, device_info
-from .mapping import MAX_STATE_LENGTH, EntityKind, Override, unit_spec
+from .entity import BlynkDatastreamEntity, async_add_datastream_entities
+from .mapping import MAX_STATE_LENGTH, NUMERIC, EntityKind, Override, unit_spec
 
 PARALLEL_UPDATES = 0
 SCAN_INTERVAL = timedelta(seconds=60)
 """How often the request counters refresh themselves (they read memory, not the network)."""
-
-_NUMERIC = frozenset({DatastreamType.INT, DatastreamType.DOUBLE, DatastreamType.ENUM})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,17 +30,6 @@ class BlynkSensorEntityDescription(SensorEntityDescription):
     """A sensor about the integration's own work rather than a datastream."""
 
     value_fn: Callable[[BlynkRuntimeData], StateType]
-
-
-def _monthly_messages(runtime: BlynkRuntimeData) -> int:
-    """Messages a month at the configured cadences: Blynk counts each Device API request."""
-    polls = runtime.values.update_interval
-    connectivity = runtime.connectivity.update_interval
-    assert polls is not None  # noqa: S101 - device mode always polls
-    assert connectivity is not None  # noqa: S101
-    return round(
-        SECONDS_PER_MONTH / polls.total_seconds() + SECONDS_PER_MONTH / connectivity.total_seconds()
-    )
 
 
 DEVICE_MODE_SENSORS = (
@@ -58,7 +45,7 @@ DEVICE_MODE_SENSORS = (
         key="monthly_messages",
         translation_key="monthly_messages",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_monthly_messages,
+        value_fn=lambda runtime: runtime.values.monthly_messages,
     ),
 )
 """Device mode pays one message of the plan's quota per request: these show the cost."""
@@ -93,7 +80,7 @@ class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
     ) -> None:
         """Take unit, device class and state class from the datastream's units."""
         super().__init__(runtime, device, datastream, override)
-        self._numeric = datastream.type in _NUMERIC
+        self._numeric = datastream.type in NUMERIC
         if datastream.type in (DatastreamType.INT, DatastreamType.DOUBLE):
             spec = unit_spec(datastream)
             self._attr_native_unit_of_measurement = spec.unit
@@ -135,7 +122,7 @@ class BlynkUsageSensor(SensorEntity):
         """Attach the counter to the entry's device."""
         self.runtime = runtime
         self.entity_description = description
-        self._attr_device_info = device_info(runtime.backend, device)
+        self._attr_device_info = runtime.backend.device_info(device)
         self._attr_unique_id = f"{runtime.backend.device_key(device)}_{description.key}"
 
     @property

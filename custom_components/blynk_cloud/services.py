@@ -304,7 +304,7 @@ async def _set_value(call: ServiceCall) -> None:
     value = _value(target, stream, call.data[ATTR_VALUE])
     async with action_errors(call.hass, target.entry):
         await target.runtime.backend.write(target.device, stream.datastream, value)
-    target.runtime.values.async_set_value(target.device.id, stream.datastream.pin, value)
+    target.runtime.values.async_set_values(target.device.id, {stream.datastream.pin: value})
 
 
 async def _set_values(call: ServiceCall) -> None:
@@ -322,8 +322,9 @@ async def _set_values(call: ServiceCall) -> None:
         writes[stream.datastream.pin] = (stream.datastream, value)
     async with action_errors(call.hass, target.entry):
         await target.runtime.backend.write_many(target.device, list(writes.values()))
-    for datastream, value in writes.values():
-        target.runtime.values.async_set_value(target.device.id, datastream.pin, value)
+    target.runtime.values.async_set_values(
+        target.device.id, {datastream.pin: value for datastream, value in writes.values()}
+    )
 
 
 async def _set_property(call: ServiceCall) -> None:

@@ -37,14 +37,24 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
-from .api import BlynkError, Datastream, HistoryPoint
+from .api import (
+    BlynkAuthError,
+    BlynkConnectionError,
+    BlynkError,
+    BlynkRateLimitError,
+    Datastream,
+    HistoryPoint,
+)
 from .backend import Backend, BlynkDevice
 from .const import LOGGER
+from .errors import RATE_LIMIT_BACKOFF
+from .mapping import unit_spec
 
 HOUR = timedelta(hours=1)
 REQUEST_BUDGET_PER_MINUTE = 600
 """Requests a minute the backfill and polling may use together: 6% of the organization's 10,000."""
 MIN_IMPORT_BUDGET_PER_MINUTE = 10
+RATE_LIMIT_ATTEMPTS = 3
 _IMPORTED_STATE_CLASSES = {SensorStateClass.MEASUREMENT, SensorStateClass.TOTAL_INCREASING}
 
 
@@ -94,6 +104,9 @@ class Candidate:
     datastream: Datastream
     total: bool
     unit: str | None
+    """The unit of the entity's state and statistics (the user's, e.g. °F)."""
+    convert: Callable[[float], float] | None = None
+    """From the datastream's unit (what Blynk stores, e.g. °C) to `unit`, when they differ."""
 
 
 @dataclass(slots=True)
@@ -180,31 +193,59 @@ class StatisticsImporter:
                     or state.attributes.get("state_class") not in _IMPORTED_STATE_CLASSES
                 ):
                     continue
+                unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
                 found.append(
                     Candidate(
                         entity_id=state.entity_id,
                         device=device,
                         datastream=datastream,
                         total=state.attributes["state_class"] == SensorStateClass.TOTAL_INCREASING,
-                        unit=state.attributes.get(ATTR_UNIT_OF_MEASUREMENT),
+                        unit=unit,
+                        convert=_converter(unit_spec(datastream).unit, unit),
                     )
                 )
         return found
 
     async def async_backfill(self, days: int) -> None:
-        """Import the last `days` of every candidate (run in the background after setup)."""
+        """Import the last `days` of every candidate (run in the background after setup).
+
+        A datastream that fails is skipped; a 429 is waited out; when the server or the
+        credentials fail, the import stops (the next start continues it).
+        """
         candidates = self.candidates()
         self.progress.state, self.progress.entities = "running", len(candidates)
         end = dt_util.utcnow()
-        for candidate in candidates:
+        try:
+            for candidate in candidates:
+                await self._import_patiently(candidate, end - timedelta(days=days), end)
+                self.progress.entities_done += 1
+        except (BlynkAuthError, BlynkConnectionError) as err:
+            LOGGER.warning("History import stopped: %s", err)
+            self.progress.state, self.progress.last_error = "stopped", str(err)
+            return
+        except Exception as err:  # noqa: BLE001 - the background task's last word
+            LOGGER.exception("History import failed")
+            self.progress.state, self.progress.last_error = "failed", str(err)
+            return
+        self.progress.state = "done"
+
+    async def _import_patiently(self, candidate: Candidate, start: datetime, end: datetime) -> None:
+        for _ in range(RATE_LIMIT_ATTEMPTS):
             try:
-                await self.async_import(candidate, end - timedelta(days=days), end)
+                await self.async_import(candidate, start, end)
+            except BlynkRateLimitError as err:
+                self.progress.last_error = f"{candidate.entity_id}: {err}"
+                await asyncio.sleep(
+                    RATE_LIMIT_BACKOFF if err.retry_after is None else err.retry_after
+                )
+                continue
             except BlynkError as err:
+                if isinstance(err, BlynkAuthError | BlynkConnectionError):
+                    raise
                 # One datastream's failure (raw data not kept, say) must not stop the others.
                 LOGGER.warning("History of %s not imported: %s", candidate.entity_id, err)
                 self.progress.last_error = f"{candidate.entity_id}: {err}"
-            self.progress.entities_done += 1
-        self.progress.state = "done"
+            return
 
     async def async_import(self, candidate: Candidate, start: datetime, end: datetime) -> int:
         """Import the hours between `start` and `end` not yet recorded; return how many."""
@@ -253,13 +294,20 @@ class StatisticsImporter:
     async def _history(
         self, candidate: Candidate, start: datetime, stop: datetime
     ) -> Sequence[HistoryPoint]:
-        return await self._backend.history(
+        points = await self._backend.history(
             candidate.device,
             candidate.datastream,
             _ms(start),
             _ms(stop) - 1,
             pace=self._pacer.wait,
         )
+        if (convert := candidate.convert) is None:
+            return points
+        return [
+            HistoryPoint(point.ts, convert(point.value))
+            for point in points
+            if isinstance(point.value, int | float) and not isinstance(point.value, bool)
+        ]
 
     @staticmethod
     def _metadata(candidate: Candidate) -> StatisticMetaData:
@@ -273,6 +321,14 @@ class StatisticsImporter:
             unit_class=converter.UNIT_CLASS if converter else None,
             unit_of_measurement=candidate.unit,
         )
+
+
+def _converter(native: str | None, shown: str | None) -> Callable[[float], float] | None:
+    """The conversion from Blynk's unit to the entity's, when the user chose another one."""
+    converter = STATISTIC_UNIT_TO_UNIT_CONVERTER.get(shown)
+    if native == shown or converter is None or native not in converter.VALID_UNITS:
+        return None
+    return converter.converter_factory(native, shown)
 
 
 def _fit_sums(rows: list[StatisticData], recorded: StatisticData | None) -> None:

@@ -12,7 +12,7 @@ from .api import Datastream
 from .backend import BlynkDevice
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import BlynkDatastreamEntity, async_add_datastream_entities
-from .mapping import EntityKind, Override, on_off_values
+from .mapping import EntityKind, Override, is_on, on_off_values
 
 PARALLEL_UPDATES = 1
 
@@ -47,12 +47,7 @@ class BlynkSwitch(BlynkDatastreamEntity, SwitchEntity):
     @property
     @override
     def is_on(self) -> bool | None:
-        value = self.raw_value
-        if value is None:
-            return None
-        if isinstance(value, bool) or isinstance(self._off, bool):
-            return bool(value)
-        return value != self._off
+        return is_on(self.raw_value, self._off)
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:

@@ -88,6 +88,12 @@ async def odd_server(socket_enabled: None) -> AsyncIterator[str]:
     async def loop(request: web.Request) -> web.Response:
         return web.Response(status=308, headers={"Location": str(request.url)})
 
+    async def away(request: web.Request) -> web.Response:
+        return web.Response(status=308, headers={"Location": "http://elsewhere.example/x"})
+
+    async def found(request: web.Request) -> web.Response:
+        return web.Response(status=302, headers={"Location": str(request.url)})
+
     async def flat(request: web.Request) -> web.Response:
         return web.json_response({"message": "Flat message"}, status=400)
 
@@ -106,6 +112,8 @@ async def odd_server(socket_enabled: None) -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/external/api/loop", loop)
     app.router.add_get("/external/api/flat", flat)
+    app.router.add_get("/external/api/away", away)
+    app.router.add_get("/external/api/found", found)
     app.router.add_get("/external/api/plain", plain)
     app.router.add_get("/external/api/odd", odd_json)
     app.router.add_get("/external/api/dated", dated)
@@ -122,6 +130,12 @@ async def test_odd_answers(session: aiohttp.ClientSession, odd_server: str) -> N
     http = BlynkHttp(session, odd_server)
     with pytest.raises(BlynkRegionRedirectError, match="redirected twice"):
         await http.send("GET", "/external/api/loop")
+    # Credentials follow a 308 only to another region of the same service.
+    with pytest.raises(BlynkRegionRedirectError, match="another server"):
+        await http.send("GET", "/external/api/away")
+    with pytest.raises(BlynkServerError, match="HTTP 302"):
+        await http.send("GET", "/external/api/found")
+    assert http.stats.redirects == 1
     with pytest.raises(BlynkInvalidValueError, match="Flat message"):
         await http.send("GET", "/external/api/flat")
     with pytest.raises(BlynkServerError, match="Service Unavailable"):

@@ -181,7 +181,12 @@ def _pin_values(response: Response) -> dict[str, Value | None]:
 
 
 def _text_value(text: str) -> Value | None:
-    """A value sent as bare text: numbers and locations parse as JSON, anything else is text."""
+    """A value sent as bare text: numbers and locations parse as JSON, anything else is text.
+
+    An empty answer is a pin that was never set.
+    """
+    if not text:
+        return None
     try:
         parsed = json.loads(text)
     except ValueError:

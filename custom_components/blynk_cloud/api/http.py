@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 import json
 import logging
 import time
@@ -32,7 +33,6 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 20.0
 REDACTED = "**REDACTED**"
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _OAUTH_CREDENTIAL_ERRORS = frozenset({"invalid_client", "invalid_grant", "unauthorized_client"})
 _SCOPE_TEXT = "scope is not enabled"
 _INVALID_TOKEN_TEXT = "invalid token"  # noqa: S105 - an error text, not a secret
@@ -115,40 +115,53 @@ class BlynkHttp:
         query: Query = (),
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        redirected: bool = False,
     ) -> Response:
-        """Send a request; on a redirect, send it once more (same method, body, headers)."""
-        for attempt in range(2):
-            self.stats.requests += 1
-            url = self._server.url.with_path(path).with_query(list(query))
-            try:
-                async with self._session.request(
-                    method,
-                    url,
-                    json=body,
-                    headers=headers,
-                    allow_redirects=False,
-                    timeout=self._timeout,
-                ) as resp:
-                    payload = await resp.read()
-                    status, response_headers = resp.status, resp.headers
-            except TimeoutError:
-                self.stats.failures += 1
-                raise BlynkTimeoutError(f"{method} {path}: no answer in time") from None
-            except aiohttp.ClientError as err:
-                # aiohttp's messages can quote the URL, and with it a device token.
-                self.stats.failures += 1
-                raise BlynkConnectionError(f"{method} {path}: {type(err).__name__}") from None
-            _LOGGER.debug("%s %s -> %s", method, path, status)
-            if status in _REDIRECTS and "Location" in response_headers:
-                if attempt:
-                    raise BlynkRegionRedirectError(f"{method} {path}: redirected twice")
-                self._move_to(self._server.with_origin_of(response_headers["Location"]))
-                continue
-            if status < 300:  # noqa: PLR2004
-                return Response(f"{method} {path}", status, payload)
+        """Send a request; after a wrong-region redirect, once more to the right region."""
+        self.stats.requests += 1
+        url = self._server.url.with_path(path).with_query(list(query))
+        try:
+            async with self._session.request(
+                method,
+                url,
+                json=body,
+                headers=headers,
+                allow_redirects=False,
+                timeout=self._timeout,
+            ) as resp:
+                payload = await resp.read()
+                status, response_headers = resp.status, resp.headers
+        except TimeoutError:
             self.stats.failures += 1
-            raise self._error(method, path, status, response_headers, payload)
-        raise AssertionError("unreachable")  # pragma: no cover
+            raise BlynkTimeoutError(f"{method} {path}: no answer in time") from None
+        except aiohttp.ClientError as err:
+            # aiohttp's messages can quote the URL, and with it a device token.
+            self.stats.failures += 1
+            raise BlynkConnectionError(f"{method} {path}: {type(err).__name__}") from None
+        _LOGGER.debug("%s %s -> %s", method, path, status)
+        if status == HTTPStatus.PERMANENT_REDIRECT and "Location" in response_headers:
+            self._move_to(self._region_of(method, path, response_headers["Location"], redirected))
+            return await self.send(
+                method, path, query=query, body=body, headers=headers, redirected=True
+            )
+        if status < HTTPStatus.MULTIPLE_CHOICES:
+            return Response(f"{method} {path}", status, payload)
+        self.stats.failures += 1
+        raise self._error(method, path, status, response_headers, payload)
+
+    def _region_of(self, method: str, path: str, location: str, redirected: bool) -> BlynkServer:
+        """The region a 308 points at; credentials go there only if it is the same service.
+
+        Blynk answers a wrong region with one 308 to another host of the same service; a second
+        redirect, another service or a downgrade to plain http would be something else.
+        """
+        if redirected:
+            raise BlynkRegionRedirectError(f"{method} {path}: redirected twice")
+        target = self._server.with_origin_of(location)
+        downgrade = self._server.url.scheme == "https" and target.url.scheme == "http"
+        if target.scope != self._server.scope or downgrade:
+            raise BlynkRegionRedirectError(f"{method} {path}: refused a redirect to another server")
+        return target
 
     def _move_to(self, server: BlynkServer) -> None:
         self.stats.redirects += 1
