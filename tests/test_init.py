@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.const import DOMAIN
@@ -37,3 +38,26 @@ async def test_organization_entry_loads_and_unloads(
 async def test_device_entry_loads(hass: HomeAssistant, device_entry: MockConfigEntry) -> None:
     entry = await setup_entry(hass, device_entry)
     assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_more_datastreams_than_home_assistant_enables(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    issue_registry: ir.IssueRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond the entity limit, the last datastream entities are created disabled, and said so."""
+    monkeypatch.setattr("custom_components.blynk_cloud.coordinator.ENABLED_ENTITY_LIMIT", 30)
+    entry = await setup_entry(hass, organization_entry)
+    entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    enabled = [e for e in entities if e.disabled_by is None]
+    # Room: 30, less 5 connectivity sensors and 10 kept in reserve: 15 datastream entities.
+    assert len(enabled) == 5 + 15
+    assert {e.entity_id for e in entities if e.disabled_by} >= {
+        "text.hallway_thermostat_display_text",
+        "sensor.cabin_weather_temperature",
+    }
+    issue = issue_registry.async_get_issue(DOMAIN, f"entity_limit_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders["count"] == str(len(entities) - len(enabled))

@@ -156,7 +156,7 @@ async def test_access_token_expiring_during_a_burst(
         )
     )
     assert emulator.count("/oauth2/token") == 1
-    assert emulator.count(WRITE) == 40 + 4  # the four in flight when refused are sent again
+    assert emulator.count(WRITE) == 40 + 8  # the eight in flight when refused are sent again
 
 
 async def test_device_offline_and_back(

@@ -28,7 +28,7 @@ from .coordinator import (
     BlynkValuesCoordinator,
 )
 from .entity import async_remove_superseded_entities
-from .issues import async_check_message_quota, async_region_moved
+from .issues import async_check_entity_limit, async_check_message_quota, async_region_moved
 from .mapping import Override
 from .services import async_setup_services
 from .statistics import StatisticsImporter, import_budget, recorder_loaded
@@ -83,6 +83,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         statistics=statistics,
     )
     async_remove_superseded_entities(hass, entry)
+
+    @callback
+    def check_entity_limit() -> None:
+        async_check_entity_limit(hass, entry, len(entry.runtime_data.beyond_entity_limit()))
+
+    check_entity_limit()
+    entry.async_on_unload(discovery.async_add_listener(check_entity_limit))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Organization mode asks once per device: read connectivity after setup, not during it.
     entry.async_create_background_task(

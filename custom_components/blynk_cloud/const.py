@@ -45,6 +45,11 @@ CONNECTIVITY_INTERVAL: Final = {
 """Organization mode asks once per device, so connectivity is read less often than values."""
 DISCOVERY_INTERVAL: Final = timedelta(minutes=15)
 
+ENABLED_ENTITY_LIMIT = 10_000
+"""Home Assistant adds at most this many enabled entities to one config entry (2026.10)."""
+RESERVED_ENTITIES: Final = 10
+"""Room kept under the limit for the entry's own entities (device mode's counters)."""
+
 REQUEST_TIMEOUT: Final = 20.0
 """Seconds a request may take before the poll counts as failed."""
 

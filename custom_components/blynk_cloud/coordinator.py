@@ -29,13 +29,15 @@ from .const import (
     DEFAULT_SCAN_INTERVAL,
     DISCOVERY_INTERVAL,
     DOMAIN,
+    ENABLED_ENTITY_LIMIT,
     LOGGER,
     MINUTES_PER_MONTH,
+    RESERVED_ENTITIES,
     Mode,
 )
 from .errors import translate_errors
 from .issues import SCOPE_NOT_ENABLED, async_check_removed_datastreams, async_scope_not_enabled
-from .mapping import AUTOMATIC, Override
+from .mapping import AUTOMATIC, EntityKind, Override, decide
 from .statistics import StatisticsImporter
 
 type BlynkConfigEntry = ConfigEntry[BlynkRuntimeData]
@@ -52,10 +54,31 @@ class BlynkRuntimeData:
     overrides: Mapping[str, Override]
     """The options' per-datastream choices, by `Backend.datastream_key`."""
     statistics: StatisticsImporter
+    _beyond_limit: tuple[Mapping[int, BlynkDevice], frozenset[tuple[int, str]]] | None = None
 
     def override(self, device: BlynkDevice, datastream: Datastream) -> Override:
         """The user's choice for a datastream, or the automatic one."""
         return self.overrides.get(self.backend.datastream_key(device, datastream), AUTOMATIC)
+
+    def beyond_entity_limit(self) -> frozenset[tuple[int, str]]:
+        """Datastream entities (device id, pin) to create disabled, to stay within the limit.
+
+        Home Assistant enables at most ENABLED_ENTITY_LIMIT entities per entry and would drop
+        the rest in no useful order. The first ones by device id and pin stay enabled, after
+        one connectivity sensor per device; the user picks others by disabling some (or by
+        choosing "Not created").
+        """
+        devices = self.discovery.data
+        if self._beyond_limit is None or self._beyond_limit[0] is not devices:
+            keys = [
+                (device.id, datastream.pin)
+                for device in sorted(devices.values(), key=lambda device: device.id)
+                for datastream in device.datastreams.values()
+                if decide(datastream, self.override(device, datastream)).kind is not EntityKind.NONE
+            ]
+            room = ENABLED_ENTITY_LIMIT - len(devices) - RESERVED_ENTITIES
+            self._beyond_limit = (devices, frozenset(keys[max(room, 0) :]))
+        return self._beyond_limit[1]
 
 
 class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):

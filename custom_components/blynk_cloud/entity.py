@@ -81,6 +81,10 @@ class BlynkDatastreamEntity(BlynkEntity[BlynkValuesCoordinator]):
         self.override = override
         self._attr_unique_id = runtime.backend.unique_id(device, datastream)
         self._attr_name = datastream.alias or datastream.label
+        self._attr_entity_registry_enabled_default = (
+            device.id,
+            datastream.pin,
+        ) not in runtime.beyond_entity_limit()
 
     @property
     def raw_value(self) -> Value | None:

@@ -10,12 +10,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .backend import Backend, BlynkDevice
-from .const import DOMAIN, FREE_PLAN_MONTHLY_MESSAGES
+from .const import DOMAIN, ENABLED_ENTITY_LIMIT, FREE_PLAN_MONTHLY_MESSAGES
 
 REGION_MOVED = "region_moved"
 SCOPE_NOT_ENABLED = "scope_not_enabled"
 MESSAGE_QUOTA = "message_quota"
 DATASTREAM_REMOVED = "datastream_removed"
+ENTITY_LIMIT = "entity_limit"
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
@@ -100,3 +101,14 @@ def async_check_removed_datastreams(
         and registry_entry.unique_id not in expected
     )
     _set(hass, entry, DATASTREAM_REMOVED, {"entities": ", ".join(orphans)} if orphans else None)
+
+
+@callback
+def async_check_entity_limit(hass: HomeAssistant, entry: ConfigEntry, disabled: int) -> None:
+    """Say how many entities were created disabled to stay within Home Assistant's limit."""
+    _set(
+        hass,
+        entry,
+        ENTITY_LIMIT,
+        {"count": f"{disabled:,}", "limit": f"{ENABLED_ENTITY_LIMIT:,}"} if disabled else None,
+    )

@@ -59,7 +59,7 @@ class BlynkPlatformClient(BlynkHttp):
         *,
         timeout: float = DEFAULT_TIMEOUT,
         on_server_change: Callable[[BlynkServer], None] | None = None,
-        max_concurrency: int = 4,
+        max_concurrency: int = 8,
         renew_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
