@@ -122,6 +122,22 @@ class Untouched:
         assert len(self.emulator.requests) == self.before
 
 
+async def refused(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    service: str,
+    data: dict[str, Any],
+    *,
+    response: bool = False,
+) -> ServiceValidationError:
+    """Call an action that must be refused before anything reaches the emulator."""
+    untouched = Untouched(emulator)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, service, data, response=response)
+    untouched.check()
+    return err.value
+
+
 # Registration and descriptions
 
 
@@ -388,16 +404,14 @@ def _responds(service: str) -> bool:
 async def test_unknown_device(
     hass: HomeAssistant, organization: MockConfigEntry, emulator: Emulator, service: str
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            service,
-            {ATTR_DEVICE_ID: "0123456789abcdef", **_minimal(service)},
-            response=_responds(service),
-        )
-    assert err.value.translation_key == "service_device_not_found"
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        service,
+        {ATTR_DEVICE_ID: "0123456789abcdef", **_minimal(service)},
+        response=_responds(service),
+    )
+    assert error.translation_key == "service_device_not_found"
 
 
 @pytest.mark.parametrize("service", DEVICE_ACTIONS)
@@ -413,17 +427,15 @@ async def test_device_of_another_integration(
     foreign = device_registry.async_get_or_create(
         config_entry_id=other.entry_id, identifiers={("other_integration", "x")}, name="Kettle"
     )
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            service,
-            {ATTR_DEVICE_ID: foreign.id, **_minimal(service)},
-            response=_responds(service),
-        )
-    assert err.value.translation_key == "service_device_wrong_domain"
-    assert err.value.translation_placeholders["device_name"] == "Kettle"
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        service,
+        {ATTR_DEVICE_ID: foreign.id, **_minimal(service)},
+        response=_responds(service),
+    )
+    assert error.translation_key == "service_device_wrong_domain"
+    assert error.translation_placeholders["device_name"] == "Kettle"
 
 
 @pytest.mark.parametrize("service", DEVICE_ACTIONS)
@@ -433,16 +445,14 @@ async def test_device_of_unloaded_entry(
     target = blynk_device(hass, organization, GARDEN)
     assert await hass.config_entries.async_unload(organization.entry_id)
     assert organization.state is ConfigEntryState.NOT_LOADED
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            service,
-            {ATTR_DEVICE_ID: target, **_minimal(service)},
-            response=_responds(service),
-        )
-    assert err.value.translation_key == "service_config_entry_not_loaded"
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        service,
+        {ATTR_DEVICE_ID: target, **_minimal(service)},
+        response=_responds(service),
+    )
+    assert error.translation_key == "service_config_entry_not_loaded"
 
 
 @pytest.mark.parametrize("service", DEVICE_ACTIONS)
@@ -458,17 +468,15 @@ async def test_device_blynk_no_longer_lists(
         identifiers={(DOMAIN, f"{organization.unique_id}_404")},
         name="Old sensor",
     )
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            service,
-            {ATTR_DEVICE_ID: gone.id, **_minimal(service)},
-            response=_responds(service),
-        )
-    assert err.value.translation_key == "device_not_listed"
-    assert err.value.translation_placeholders == {"device": "Old sensor"}
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        service,
+        {ATTR_DEVICE_ID: gone.id, **_minimal(service)},
+        response=_responds(service),
+    )
+    assert error.translation_key == "device_not_listed"
+    assert error.translation_placeholders == {"device": "Old sensor"}
 
 
 # API errors
@@ -597,15 +605,13 @@ async def test_set_values_refused_whole(
     values: dict[str, Any],
     key: str,
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "set_values",
-            {ATTR_DEVICE_ID: blynk_device(hass, organization, THERMOSTAT), "values": values},
-        )
-    assert err.value.translation_key == key
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "set_values",
+        {ATTR_DEVICE_ID: blynk_device(hass, organization, THERMOSTAT), "values": values},
+    )
+    assert error.translation_key == key
 
 
 @pytest.mark.parametrize(
@@ -694,16 +700,14 @@ async def test_device_mode_refuses(
     value: Any,
     key: str,
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "set_value",
-            {ATTR_DEVICE_ID: blynk_device(hass, device), "datastream": datastream, "value": value},
-        )
-    assert err.value.translation_key == key
-    assert err.value.translation_placeholders["device"] == "Garden weather"
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "set_value",
+        {ATTR_DEVICE_ID: blynk_device(hass, device), "datastream": datastream, "value": value},
+    )
+    assert error.translation_key == key
+    assert error.translation_placeholders["device"] == "Garden weather"
 
 
 @pytest.mark.parametrize("scenario", [QUIET_STATUS])
@@ -748,16 +752,14 @@ async def test_device_mode_unreported_pin_sent_as_given(
 async def test_device_mode_unreported_pin_generic_checks(
     hass: HomeAssistant, device: MockConfigEntry, emulator: Emulator, value: Any, key: str
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "set_value",
-            {ATTR_DEVICE_ID: blynk_device(hass, device), "datastream": "V4", "value": value},
-        )
-    assert err.value.translation_key == key
-    assert err.value.translation_placeholders["datastream"] == "V4"
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "set_value",
+        {ATTR_DEVICE_ID: blynk_device(hass, device), "datastream": "V4", "value": value},
+    )
+    assert error.translation_key == key
+    assert error.translation_placeholders["datastream"] == "V4"
 
 
 async def test_device_mode_server_refuses(
@@ -814,19 +816,17 @@ async def test_device_mode_set_values(
 async def test_device_mode_set_values_location_refused(
     hass: HomeAssistant, device: MockConfigEntry, emulator: Emulator
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "set_values",
-            {
-                ATTR_DEVICE_ID: blynk_device(hass, device),
-                "values": {"v2": 50, "v9": {"latitude": 1, "longitude": 2}},
-            },
-        )
-    assert err.value.translation_key == "location_in_batch"
-    assert err.value.translation_placeholders == {"device": "Garden weather", "datastream": "V9"}
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "set_values",
+        {
+            ATTR_DEVICE_ID: blynk_device(hass, device),
+            "values": {"v2": 50, "v9": {"latitude": 1, "longitude": 2}},
+        },
+    )
+    assert error.translation_key == "location_in_batch"
+    assert error.translation_placeholders == {"device": "Garden weather", "datastream": "V9"}
 
 
 # Widget properties
@@ -970,20 +970,18 @@ async def test_set_property_device_mode_refuses(
     value: Any,
     key: str,
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "set_property",
-            {
-                ATTR_DEVICE_ID: blynk_device(hass, device),
-                "datastream": datastream,
-                "property": prop,
-                "value": value,
-            },
-        )
-    assert err.value.translation_key == key
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "set_property",
+        {
+            ATTR_DEVICE_ID: blynk_device(hass, device),
+            "datastream": datastream,
+            "property": prop,
+            "value": value,
+        },
+    )
+    assert error.translation_key == key
 
 
 async def test_set_property_server_refuses(
@@ -1171,20 +1169,18 @@ async def test_import_history_refuses_far_future_points(
 ) -> None:
     """Blynk would skip them silently: nothing is dropped without a word."""
     ahead = dt_util.utcnow() + timedelta(days=40)
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "import_history",
-            {
-                ATTR_DEVICE_ID: blynk_device(hass, organization, GARDEN),
-                "datastream": "v1",
-                "values": [{"ts": now_ms(), "value": 1}, {"ts": ahead, "value": 2}],
-            },
-        )
-    assert err.value.translation_key == "import_too_new"
-    assert err.value.translation_placeholders["count"] == "1"
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "import_history",
+        {
+            ATTR_DEVICE_ID: blynk_device(hass, organization, GARDEN),
+            "datastream": "v1",
+            "values": [{"ts": now_ms(), "value": 1}, {"ts": ahead, "value": 2}],
+        },
+    )
+    assert error.translation_key == "import_too_new"
+    assert error.translation_placeholders["count"] == "1"
 
 
 @pytest.mark.parametrize("scenario", [LOW_IMPORT_LIMIT])
@@ -1333,42 +1329,38 @@ async def test_get_history_naive_times_are_local(
 async def test_get_history_refuses_empty_range(
     hass: HomeAssistant, organization: MockConfigEntry, emulator: Emulator, start: str, end: str
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "get_history",
-            {
-                ATTR_DEVICE_ID: blynk_device(hass, organization, GARDEN),
-                "datastream": "v1",
-                "start": start,
-                "end": end,
-            },
-            response=True,
-        )
-    assert err.value.translation_key == "history_empty_range"
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "get_history",
+        {
+            ATTR_DEVICE_ID: blynk_device(hass, organization, GARDEN),
+            "datastream": "v1",
+            "start": start,
+            "end": end,
+        },
+        response=True,
+    )
+    assert error.translation_key == "history_empty_range"
 
 
 async def test_get_history_device_mode(
     hass: HomeAssistant, device: MockConfigEntry, emulator: Emulator
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "get_history",
-            {
-                ATTR_DEVICE_ID: blynk_device(hass, device),
-                "datastream": "v1",
-                "start": "2025-10-01T00:00:00Z",
-                "end": "2025-10-02T00:00:00Z",
-            },
-            response=True,
-        )
-    assert err.value.translation_key == "history_needs_organization"
-    assert err.value.translation_placeholders == {"device": "Garden weather"}
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "get_history",
+        {
+            ATTR_DEVICE_ID: blynk_device(hass, device),
+            "datastream": "v1",
+            "start": "2025-10-01T00:00:00Z",
+            "end": "2025-10-02T00:00:00Z",
+        },
+        response=True,
+    )
+    assert error.translation_key == "history_needs_organization"
+    assert error.translation_placeholders == {"device": "Garden weather"}
 
 
 async def test_get_history_api_error(
@@ -1488,16 +1480,14 @@ async def test_batch_update_refuses_shapes(
     key: str,
     placeholders: dict[str, str],
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "batch_update",
-            {ATTR_CONFIG_ENTRY_ID: organization.entry_id, "fields": fields, "updates": updates},
-        )
-    assert err.value.translation_key == key
-    assert placeholders.items() <= err.value.translation_placeholders.items()
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "batch_update",
+        {ATTR_CONFIG_ENTRY_ID: organization.entry_id, "fields": fields, "updates": updates},
+    )
+    assert error.translation_key == key
+    assert placeholders.items() <= error.translation_placeholders.items()
 
 
 @pytest.mark.parametrize(
@@ -1520,20 +1510,18 @@ async def test_batch_update_schema(
 async def test_batch_update_needs_organization(
     hass: HomeAssistant, device: MockConfigEntry, emulator: Emulator
 ) -> None:
-    untouched = Untouched(emulator)
-    with pytest.raises(ServiceValidationError) as err:
-        await call(
-            hass,
-            "batch_update",
-            {
-                ATTR_CONFIG_ENTRY_ID: device.entry_id,
-                "fields": ["deviceId", "V1"],
-                "updates": [[0, 1]],
-            },
-        )
-    assert err.value.translation_key == "batch_update_needs_organization"
-    assert err.value.translation_placeholders == {"entry": "Garden weather"}
-    untouched.check()
+    error = await refused(
+        hass,
+        emulator,
+        "batch_update",
+        {
+            ATTR_CONFIG_ENTRY_ID: device.entry_id,
+            "fields": ["deviceId", "V1"],
+            "updates": [[0, 1]],
+        },
+    )
+    assert error.translation_key == "batch_update_needs_organization"
+    assert error.translation_placeholders == {"entry": "Garden weather"}
 
 
 @pytest.mark.parametrize("unload", [False, True])
