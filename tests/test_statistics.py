@@ -55,6 +55,12 @@ def seed_history(emulator: Emulator) -> None:
         emulator.set_value(4, 6, round(energy, 2), ts_ms=ts)
 
 
+def week_window(now: datetime) -> tuple[datetime, datetime]:
+    """The start of the hour a week ago, and of the current hour: what the backfill covers."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    return hour - timedelta(days=7), hour
+
+
 def expected_hours(
     emulator: Emulator, device: int, datastream: int, start: datetime, stop: datetime
 ) -> dict[datetime, list[float]]:
@@ -111,8 +117,7 @@ async def test_backfill_matches_the_raw_points(
     assert pages >= 10
     assert elapsed >= (pages - 1) * 60 / rate
     now = dt_util.utcnow()
-    window = (now - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
-    current_hour = now.replace(minute=0, second=0, microsecond=0)
+    window, current_hour = week_window(now)
 
     rows = await recorded(hass, TEMPERATURE, window)
     expected = expected_hours(emulator, 1, 1, window, current_hour)
@@ -164,8 +169,7 @@ async def test_restart_mid_import_leaves_no_gap_or_duplicate(
     progress = entry.runtime_data.statistics.progress
     assert progress.state == "done"
     now = dt_util.utcnow()
-    window = (now - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
-    current_hour = now.replace(minute=0, second=0, microsecond=0)
+    window, current_hour = week_window(now)
     for entity_id, device, datastream in ((TEMPERATURE, 1, 1), (ENERGY, 4, 6)):
         rows = await recorded(hass, entity_id, window)
         starts = [row["start"] for row in rows]
@@ -368,8 +372,7 @@ async def test_imported_in_the_units_the_user_sees(
     await setup_entry(hass, history_entry)
     assert hass.states.get(TEMPERATURE).attributes["unit_of_measurement"] == "°F"
     now = dt_util.utcnow()
-    window = (now - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
-    current_hour = now.replace(minute=0, second=0, microsecond=0)
+    window, current_hour = week_window(now)
     rows = await recorded(hass, TEMPERATURE, window)
     expected = expected_hours(emulator, 1, 1, window, current_hour)
     for row in rows:
