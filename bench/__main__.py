@@ -1,7 +1,5 @@
 """`python -m bench [--devices 10,100,1000]`: measure, print the table, fail on a missed target."""
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 from collections.abc import Sequence

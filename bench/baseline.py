@@ -1,7 +1,5 @@
 """The minimal coordinator-backed sensor platform the setup and memory figures compare with."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -1,7 +1,5 @@
 """The warm-up of both integrations, and device mode's requests and monthly messages."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from homeassistant.helpers import entity_registry as er

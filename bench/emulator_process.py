@@ -1,7 +1,5 @@
 """The emulator in a child process on 127.0.0.1, driven and read through its control API."""
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import json

@@ -1,7 +1,5 @@
 """One organization size: our polls against the naive ones, state writes, setup and memory."""
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Home Assistant in this process, as the tests run it, and what is measured around it."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import contextlib

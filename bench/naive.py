@@ -4,8 +4,6 @@ They are what the benchmark compares the integration's batch reads with; the int
 none of this. Both read the same values the integration reads, and parse what they read.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any
 

@@ -1,7 +1,5 @@
 """The table and the details of one run."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 
 from .harness import HA_ENTITY_LIMIT, Setup

@@ -1,7 +1,5 @@
 """What one run measured."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 from .harness import Setup, Timing

@@ -1,7 +1,5 @@
 """The issue's targets, checked against what one run measured."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 import math

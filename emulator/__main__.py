@@ -7,8 +7,6 @@ one device token). They are local demo credentials, printed on purpose. Ctrl-C
 (SIGINT) or SIGTERM stops it.
 """
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 from collections.abc import Sequence

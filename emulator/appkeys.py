@@ -1,7 +1,5 @@
 """Typed keys of the aiohttp application of one emulated region."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 
 from aiohttp import web

@@ -23,8 +23,6 @@ Inferences:
   derive the product.".
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from aiohttp import web

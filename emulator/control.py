@@ -37,8 +37,6 @@ GET      ``/_emulator/exports/{name}``                a ``data/get`` zip file
 =======  ===========================================  =================================
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable
 import json
 from typing import Any

@@ -26,8 +26,6 @@ Inferences:
   ``Number`` value must be a number.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from typing import Any

@@ -21,8 +21,6 @@ Inferences:
 - ``sendEvents`` is accepted and ignored.
 """
 
-from __future__ import annotations
-
 import csv
 from datetime import UTC, datetime, tzinfo
 import io

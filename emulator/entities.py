@@ -4,8 +4,6 @@ They are built from a validated scenario by :mod:`emulator.state`; their JSON vi
 for the Platform API live in :mod:`emulator.views`.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Any
 

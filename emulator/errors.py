@@ -11,8 +11,6 @@ Inferences (the docs give no text for these cases):
   ``INVALID_PARAMETER``, ``INVALID_BODY`` and ``UNSUPPORTED_CONTENT_TYPE`` texts below.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from aiohttp import web

@@ -10,8 +10,6 @@ shape with ``Too many requests.`` (429), ``Internal server error.`` (500),
 malformed JSON body is a truncated device list.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 _DEFAULT_MESSAGES = {

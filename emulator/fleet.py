@@ -11,8 +11,6 @@ Percent 0..100; ``i % 4 == 2`` DOUBLE "Power" Watt; ``i % 4 == 3`` INT "Switch" 
 Devices are spread over the templates in turn; about nine in ten are online.
 """
 
-from __future__ import annotations
-
 import random
 import string
 from typing import Any

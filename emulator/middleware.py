@@ -12,8 +12,6 @@ valid credentials only (unknown, wrong or expired credentials get the normal
 authentication error).
 """
 
-from __future__ import annotations
-
 import asyncio
 from typing import NoReturn
 

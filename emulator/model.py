@@ -9,8 +9,6 @@ device messages are counted for every Device HTTPS API request that carries a
 valid token of the region it reached (redirected requests don't count).
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from collections.abc import Callable, Iterable
 import json

@@ -16,8 +16,6 @@ Inferences:
 - The answer carries ``Cache-Control: no-store`` (RFC 6749 section 5.1).
 """
 
-from __future__ import annotations
-
 import base64
 
 from aiohttp import web

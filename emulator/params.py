@@ -13,8 +13,6 @@ Inferences:
   another content type than ``application/json`` answers 415.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 import json
 import re

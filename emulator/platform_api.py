@@ -17,8 +17,6 @@ Inferences:
 - History accepts ``pin=v1`` instead of ``dataStreamId`` ("alternative to pin").
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from aiohttp import web

@@ -12,8 +12,6 @@ Inferences:
 - Checks run in this order: token (401), region (308, see the middleware), scope (403).
 """
 
-from __future__ import annotations
-
 from aiohttp import web
 
 from .appkeys import emulator_of

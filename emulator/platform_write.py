@@ -17,8 +17,6 @@ Inferences:
 - Import ``ts`` may be a number or a string of digits (the old page types it String).
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from aiohttp import web

@@ -15,8 +15,6 @@ Inferences:
   documented multi-value separator.
 """
 
-from __future__ import annotations
-
 import math
 import re
 

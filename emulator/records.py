@@ -6,8 +6,6 @@ body keys ``token``, ``client_secret``, ``refresh_token``, ``access_token`` and
 kept. ``client_id`` is not secret and is kept.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 import json

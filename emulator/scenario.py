@@ -63,8 +63,6 @@ Rules:
   ``originalTemplateId`` the root template), ids, pins, labels and tokens are checked.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 import json
 import os

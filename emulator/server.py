@@ -7,8 +7,6 @@ The sites are fixed at start: regions of a scenario loaded later must be among t
 for redirects to work (the control API's ``load`` checks this).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 import socket
 from types import TracebackType

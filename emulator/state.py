@@ -4,8 +4,6 @@
 and raises :class:`~emulator.errors.ScenarioError` naming the first invalid entry.
 """
 
-from __future__ import annotations
-
 import secrets
 from typing import Any, NoReturn
 

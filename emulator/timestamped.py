@@ -13,8 +13,6 @@ Inferences:
 - Imported points land in the history only; the current value does not change.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Any
 

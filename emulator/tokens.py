@@ -8,8 +8,6 @@ refresh token only works with the client it was issued to; using it does not rev
 the access token issued with it; rotating a client secret keeps issued tokens valid.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 import secrets

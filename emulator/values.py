@@ -22,8 +22,6 @@ Inferences:
   (``21.5``, ``100.0``); a location's text is its compact JSON array.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 import json
 import math

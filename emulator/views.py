@@ -11,8 +11,6 @@ Inferences:
   gives (``min``, ``max``, ``units``...); the listed booleans default to false.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from .entities import Datastream, Device, Organization, Template

@@ -1,7 +1,5 @@
 """Fixtures: the Blynk emulator as a real HTTP server on 127.0.0.1, and config entries for it."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator, Generator
 from datetime import timedelta
 import logging

@@ -1,7 +1,5 @@
 """What the two modes do differently: discovery's edge cases, through Home Assistant."""
 
-from __future__ import annotations
-
 import logging
 
 from homeassistant.config_entries import ConfigEntryState

@@ -1,7 +1,5 @@
 """Binary sensors: connectivity per device, and read-only on/off datastreams."""
 
-from __future__ import annotations
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant

@@ -1,7 +1,5 @@
 """The config, reauth, reconfigure and options flows, against the Blynk emulator over HTTP."""
 
-from __future__ import annotations
-
 import ast
 from collections.abc import Iterator
 import copy

@@ -1,7 +1,5 @@
 """Polling, discovery and connectivity through Home Assistant, against the emulator."""
 
-from __future__ import annotations
-
 import asyncio
 import copy
 from datetime import timedelta

@@ -1,7 +1,5 @@
 """Device trackers: LOCATION datastreams, `[longitude, latitude]` on the wire."""
 
-from __future__ import annotations
-
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory

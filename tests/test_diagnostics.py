@@ -1,7 +1,5 @@
 """Diagnostics: useful to a maintainer, with secrets, positions and contact details redacted."""
 
-from __future__ import annotations
-
 import json
 from typing import Any
 

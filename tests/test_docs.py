@@ -1,7 +1,5 @@
 """The documentation's promises: README examples valid, quality scale complete."""
 
-from __future__ import annotations
-
 from pathlib import Path
 import re
 from typing import Any

@@ -1,7 +1,5 @@
 """Repair issues: raised where the user can act, gone when the cause is."""
 
-from __future__ import annotations
-
 import copy
 
 from freezegun.api import FrozenDateTimeFactory

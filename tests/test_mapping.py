@@ -1,7 +1,5 @@
 """The mapping rules: which entity a datastream becomes, with which unit and device class."""
 
-from __future__ import annotations
-
 from homeassistant.components.sensor import (
     DEVICE_CLASS_STATE_CLASSES,
     DEVICE_CLASS_UNITS,

@@ -1,7 +1,5 @@
 """Numbers: writable INT and DOUBLE datastreams."""
 
-from __future__ import annotations
-
 from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER_DOMAIN, SERVICE_SET_VALUE
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant

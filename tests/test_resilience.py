@@ -4,8 +4,6 @@ After every fault the integration recovers by itself, with its entities back and
 entities or devices.
 """
 
-from __future__ import annotations
-
 import asyncio
 from datetime import timedelta
 

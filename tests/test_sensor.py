@@ -1,7 +1,5 @@
 """Sensors: read-only datastreams with units and device classes, and device mode's counters."""
 
-from __future__ import annotations
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant

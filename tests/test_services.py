@@ -4,8 +4,6 @@ Every action runs against the emulator over real HTTP; each test asserts what re
 emulator (or that nothing did) and what came back.
 """
 
-from __future__ import annotations
-
 import copy
 from datetime import UTC, datetime, timedelta
 import json
@@ -21,7 +19,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, selector
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-import probatio as vol
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
@@ -639,7 +637,7 @@ async def test_schema_errors(
     data: dict[str, Any],
 ) -> None:
     untouched = Untouched(emulator)
-    with pytest.raises(vol.Invalid):
+    with pytest.raises(probatio.Invalid):
         await call(
             hass,
             service,
@@ -1502,7 +1500,7 @@ async def test_batch_update_schema(
     hass: HomeAssistant, organization: MockConfigEntry, emulator: Emulator, data: dict[str, Any]
 ) -> None:
     untouched = Untouched(emulator)
-    with pytest.raises(vol.Invalid):
+    with pytest.raises(probatio.Invalid):
         await call(hass, "batch_update", {ATTR_CONFIG_ENTRY_ID: organization.entry_id, **data})
     untouched.check()
 

@@ -1,7 +1,5 @@
 """History backfill into long-term statistics, against the emulator and a real recorder."""
 
-from __future__ import annotations
-
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise

@@ -1,7 +1,5 @@
 """Switches: writable BOOLEAN datastreams and writable INT 0..1 datastreams."""
 
-from __future__ import annotations
-
 from unittest.mock import patch
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN

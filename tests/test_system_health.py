@@ -1,7 +1,5 @@
 """System health: servers, whether they answer, and the last good poll."""
 
-from __future__ import annotations
-
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, get_system_health_info

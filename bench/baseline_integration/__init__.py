@@ -9,8 +9,6 @@ Its manifest is `bench.baseline.MANIFEST`: hassfest validates every `manifest.js
 repository, so the benchmark registers this package with the loader instead of shipping one.
 """
 
-from __future__ import annotations
-
 import logging
 
 from homeassistant.config_entries import ConfigEntry

@@ -1,7 +1,5 @@
 """No flow: Home Assistant imports this module before it sets an entry up."""
 
-from __future__ import annotations
-
 from homeassistant.config_entries import ConfigFlow
 
 from . import DOMAIN

@@ -1,7 +1,5 @@
 """One sensor per in-memory value, optionally on devices and with a device class."""
 
-from __future__ import annotations
-
 from typing import override
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass

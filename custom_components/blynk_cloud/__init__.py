@@ -1,7 +1,5 @@
 """Blynk Cloud: Blynk IoT devices (Blynk.Cloud and white-label servers) in Home Assistant."""
 
-from __future__ import annotations
-
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv

@@ -5,8 +5,6 @@ the Device HTTPS API for one device. Both present devices, their datastreams (by
 values (by pin) and connectivity the same way.
 """
 
-from __future__ import annotations
-
 from abc import ABC, abstractmethod
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence

@@ -1,7 +1,5 @@
 """Binary sensors: each device's connectivity, and read-only BOOLEAN datastreams."""
 
-from __future__ import annotations
-
 from collections.abc import Hashable
 from typing import override
 

@@ -1,8 +1,6 @@
 """Config flow: organization (OAuth2 client) or device (auth token) mode; reauth; reconfigure;
 options (polling, sub-organizations, and the entity each datastream becomes)."""  # noqa: D205, D209
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -40,7 +38,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import probatio as vol
+import probatio
 
 from .api import (
     REGIONAL_HOSTS,
@@ -341,19 +339,21 @@ def _safe(current: Mapping[str, Any] | None) -> dict[str, Any]:
     return {key: current[key] for key in (CONF_HOST, CONF_CLIENT_ID) if key in current}
 
 
-def _credentials_schema(mode: Mode, step_id: str, current: Mapping[str, Any] | None) -> vol.Schema:
+def _credentials_schema(
+    mode: Mode, step_id: str, current: Mapping[str, Any] | None
+) -> probatio.Schema:
     """The form of a step: reauth asks for secrets only; an empty secret keeps the current one."""
     secret = CONF_CLIENT_SECRET if mode is Mode.ORGANIZATION else CONF_TOKEN
     keep_secret = step_id == "reconfigure"
     fields: dict[Any, Any] = {}
     if step_id != "reauth_confirm":
-        fields[vol.Required(CONF_HOST)] = _HOST_SELECTOR
+        fields[probatio.Required(CONF_HOST)] = _HOST_SELECTOR
     if mode is Mode.ORGANIZATION:
-        fields[vol.Required(CONF_CLIENT_ID)] = _TEXT
-    fields[vol.Optional(secret) if keep_secret else vol.Required(secret)] = _SECRET
+        fields[probatio.Required(CONF_CLIENT_ID)] = _TEXT
+    fields[probatio.Optional(secret) if keep_secret else probatio.Required(secret)] = _SECRET
     if mode is Mode.DEVICE and current is None:
-        fields[vol.Optional(CONF_NAME)] = _TEXT
-    return vol.Schema(fields)
+        fields[probatio.Optional(CONF_NAME)] = _TEXT
+    return probatio.Schema(fields)
 
 
 class BlynkOptionsFlow(OptionsFlowWithReload):
@@ -379,7 +379,9 @@ class BlynkOptionsFlow(OptionsFlowWithReload):
             return self.async_create_entry(data={**self.config_entry.options, **user_input})
         mode = self._mode
         fields: dict[Any, Any] = {
-            vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL[mode]): vol.All(
+            probatio.Required(
+                CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL[mode]
+            ): probatio.All(
                 NumberSelector(
                     NumberSelectorConfig(
                         min=MIN_SCAN_INTERVAL[mode],
@@ -389,27 +391,31 @@ class BlynkOptionsFlow(OptionsFlowWithReload):
                         mode=NumberSelectorMode.BOX,
                     )
                 ),
-                vol.Coerce(int),
+                probatio.Coerce(int),
             )
         }
         if mode is Mode.ORGANIZATION:
-            fields[vol.Required(CONF_INCLUDE_SUB_ORGANIZATIONS, default=False)] = BooleanSelector()
-            fields[vol.Required(CONF_HISTORY_DAYS, default=DEFAULT_HISTORY_DAYS)] = vol.All(
-                NumberSelector(
-                    NumberSelectorConfig(
-                        min=0,
-                        max=MAX_HISTORY_DAYS,
-                        step=1,
-                        unit_of_measurement="d",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
-                vol.Coerce(int),
+            fields[probatio.Required(CONF_INCLUDE_SUB_ORGANIZATIONS, default=False)] = (
+                BooleanSelector()
+            )
+            fields[probatio.Required(CONF_HISTORY_DAYS, default=DEFAULT_HISTORY_DAYS)] = (
+                probatio.All(
+                    NumberSelector(
+                        NumberSelectorConfig(
+                            min=0,
+                            max=MAX_HISTORY_DAYS,
+                            step=1,
+                            unit_of_measurement="d",
+                            mode=NumberSelectorMode.BOX,
+                        )
+                    ),
+                    probatio.Coerce(int),
+                )
             )
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema(fields), self.config_entry.options
+                probatio.Schema(fields), self.config_entry.options
             ),
         )
 
@@ -435,9 +441,9 @@ class BlynkOptionsFlow(OptionsFlowWithReload):
                 return await self.async_step_datastream()
         return self.async_show_form(
             step_id="datastreams",
-            data_schema=vol.Schema(
+            data_schema=probatio.Schema(
                 {
-                    vol.Required(CONF_DATASTREAM): SelectSelector(
+                    probatio.Required(CONF_DATASTREAM): SelectSelector(
                         SelectSelectorConfig(
                             options=[
                                 SelectOptionDict(value=key, label=label)
@@ -474,18 +480,18 @@ class BlynkOptionsFlow(OptionsFlowWithReload):
                 )
         kinds = _kinds_for(self.config_entry, self._key)
         number = NumberSelector(NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any"))
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Required(CONF_ENTITY, default=EntityKind.AUTO): SelectSelector(
+                probatio.Required(CONF_ENTITY, default=EntityKind.AUTO): SelectSelector(
                     SelectSelectorConfig(
                         options=[EntityKind.AUTO, *kinds, EntityKind.NONE],
                         translation_key="entity_kind",
                         mode=SelectSelectorMode.DROPDOWN,
                     )
                 ),
-                vol.Optional(CONF_MIN): number,
-                vol.Optional(CONF_MAX): number,
-                vol.Optional(CONF_STEP): NumberSelector(
+                probatio.Optional(CONF_MIN): number,
+                probatio.Optional(CONF_MAX): number,
+                probatio.Optional(CONF_STEP): NumberSelector(
                     NumberSelectorConfig(mode=NumberSelectorMode.BOX, min=0.000001, step="any")
                 ),
             }

@@ -1,7 +1,5 @@
 """Constants of the Blynk Cloud integration."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from enum import StrEnum
 import logging

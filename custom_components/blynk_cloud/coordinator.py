@@ -4,8 +4,6 @@ Three coordinators keep the cadences and the failures apart: a failed connectivi
 values alone, and a poll never pays for discovery.
 """
 
-from __future__ import annotations
-
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass

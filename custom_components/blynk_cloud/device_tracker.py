@@ -1,7 +1,5 @@
 """Device trackers: LOCATION datastreams (Blynk's `[longitude, latitude]`, read as a Location)."""
 
-from __future__ import annotations
-
 from typing import override
 
 from homeassistant.components.device_tracker.entity import TrackerEntity

@@ -1,14 +1,12 @@
 """Diagnostics: what a maintainer needs to understand an entry, and nothing secret."""
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_CLIENT_SECRET, CONF_LATITUDE, CONF_LONGITUDE, CONF_TOKEN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers import device_registry as dr
 
 from .api import Location, Value
 from .backend import BlynkDevice
@@ -44,7 +42,7 @@ async def async_get_config_entry_diagnostics(
 
 
 async def async_get_device_diagnostics(
-    hass: HomeAssistant, entry: BlynkConfigEntry, device: DeviceEntry
+    hass: HomeAssistant, entry: BlynkConfigEntry, device: dr.AnyDeviceEntry
 ) -> dict[str, Any]:
     """One device: its datastreams, what each became and why, and its current values."""
     runtime = entry.runtime_data

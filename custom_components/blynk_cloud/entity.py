@@ -1,7 +1,5 @@
 """Base entities: device info, unique IDs, availability, and writing state only on change."""
 
-from __future__ import annotations
-
 from abc import abstractmethod
 from collections.abc import Callable, Hashable
 from functools import partial

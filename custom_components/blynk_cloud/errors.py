@@ -4,8 +4,6 @@ Coordinators raise `ConfigEntryAuthFailed` and `UpdateFailed`; actions raise tra
 `HomeAssistantError`s and start a reauth flow when the credentials stopped working.
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 

@@ -1,7 +1,5 @@
 """Repair issues, raised only where the user can act, and removed when the cause goes away."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

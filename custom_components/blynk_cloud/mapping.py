@@ -4,8 +4,6 @@ The rules are data: a new Blynk unit is one line in `UNITS`. The options flow's 
 choice is applied here too, so every caller sees one decision and the reason for it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """Numbers: writable INT and DOUBLE datastreams, bounded as the template (or the options) say."""
 
-from __future__ import annotations
-
 from typing import override
 
 from homeassistant.components.number import NumberDeviceClass, NumberEntity, NumberMode

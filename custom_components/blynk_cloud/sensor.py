@@ -1,7 +1,5 @@
 """Sensors: read-only datastreams, and device mode's message counters."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta

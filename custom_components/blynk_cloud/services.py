@@ -6,8 +6,6 @@ value against the datastream before anything is sent. API failures become transl
 through `action_errors`, which also starts reauth when the credentials stopped working.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,7 +33,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er, service
 from homeassistant.util import dt as dt_util
-import probatio as vol
+import probatio
 
 from .api import Datastream, DatastreamType, Location, Value, normalize_pin
 from .backend import MULTI_VALUE_SEPARATOR, BlynkDevice, OrganizationBackend, export_period
@@ -147,66 +145,71 @@ _BOOLEAN_TEXT = {"true": True, "on": True, "1": True, "false": False, "off": Fal
 _MAX_SHOWN = 60
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-_DEVICE_FIELD = {vol.Required(ATTR_DEVICE_ID): cv.string}
-_DATASTREAM_FIELD = {vol.Required(ATTR_DATASTREAM): cv.string}
+_DEVICE_FIELD = {probatio.Required(ATTR_DEVICE_ID): cv.string}
+_DATASTREAM_FIELD = {probatio.Required(ATTR_DATASTREAM): cv.string}
 
-SET_VALUE_SCHEMA = vol.Schema(
-    {**_DEVICE_FIELD, **_DATASTREAM_FIELD, vol.Required(ATTR_VALUE): cv.match_all}
+SET_VALUE_SCHEMA = probatio.Schema(
+    {**_DEVICE_FIELD, **_DATASTREAM_FIELD, probatio.Required(ATTR_VALUE): cv.match_all}
 )
-SET_VALUES_SCHEMA = vol.Schema(
+SET_VALUES_SCHEMA = probatio.Schema(
     {
         **_DEVICE_FIELD,
-        vol.Required(ATTR_VALUES): vol.All(
-            vol.Schema({cv.string: cv.match_all}), vol.Length(min=1)
+        probatio.Required(ATTR_VALUES): probatio.All(
+            probatio.Schema({cv.string: cv.match_all}), probatio.Length(min=1)
         ),
     }
 )
-SET_PROPERTY_SCHEMA = vol.Schema(
+SET_PROPERTY_SCHEMA = probatio.Schema(
     {
         **_DEVICE_FIELD,
         **_DATASTREAM_FIELD,
-        vol.Required(ATTR_PROPERTY): vol.All(cv.string, vol.In(_PROPERTY_BY_KEY)),
-        vol.Required(ATTR_VALUE): cv.match_all,
+        probatio.Required(ATTR_PROPERTY): probatio.All(cv.string, probatio.In(_PROPERTY_BY_KEY)),
+        probatio.Required(ATTR_VALUE): cv.match_all,
     }
 )
-IMPORT_HISTORY_SCHEMA = vol.Schema(
+IMPORT_HISTORY_SCHEMA = probatio.Schema(
     {
         **_DEVICE_FIELD,
         **_DATASTREAM_FIELD,
-        vol.Required(ATTR_VALUES): vol.All(
-            cv.ensure_list,
-            vol.Length(min=1),
+        probatio.Required(ATTR_VALUES): probatio.All(
+            probatio.EnsureList(),
+            probatio.Length(min=1),
             [
-                vol.Schema(
-                    {vol.Required(ATTR_TS): cv.match_all, vol.Required(ATTR_VALUE): cv.match_all}
+                probatio.Schema(
+                    {
+                        probatio.Required(ATTR_TS): cv.match_all,
+                        probatio.Required(ATTR_VALUE): cv.match_all,
+                    }
                 )
             ],
         ),
     }
 )
-GET_HISTORY_SCHEMA = vol.Schema(
+GET_HISTORY_SCHEMA = probatio.Schema(
     {
         **_DEVICE_FIELD,
         **_DATASTREAM_FIELD,
-        vol.Required(ATTR_START): cv.datetime,
-        vol.Required(ATTR_END): cv.datetime,
-        vol.Optional(ATTR_LIMIT): vol.All(vol.Coerce(int), vol.Range(min=1)),
+        probatio.Required(ATTR_START): cv.datetime,
+        probatio.Required(ATTR_END): cv.datetime,
+        probatio.Optional(ATTR_LIMIT): probatio.All(probatio.Coerce(int), probatio.Range(min=1)),
     }
 )
-IMPORT_STATISTICS_SCHEMA = vol.Schema(
+IMPORT_STATISTICS_SCHEMA = probatio.Schema(
     {
-        vol.Exclusive(ATTR_DEVICE_ID, "target"): cv.string,
-        vol.Exclusive(ATTR_ENTITY_ID, "target"): cv.entity_id,
-        vol.Required(ATTR_START): cv.datetime,
-        vol.Optional(ATTR_END): cv.datetime,
+        probatio.Exclusive(ATTR_DEVICE_ID, "target"): cv.string,
+        probatio.Exclusive(ATTR_ENTITY_ID, "target"): cv.entity_id,
+        probatio.Required(ATTR_START): cv.datetime,
+        probatio.Optional(ATTR_END): cv.datetime,
     }
 )
-BATCH_UPDATE_SCHEMA = vol.Schema(
+BATCH_UPDATE_SCHEMA = probatio.Schema(
     {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Required(ATTR_FIELDS): vol.All(cv.ensure_list, [cv.string]),
-        vol.Required(ATTR_UPDATES): vol.All(cv.ensure_list, vol.Length(min=1), [list]),
-        vol.Optional(ATTR_DEBUG, default=False): cv.boolean,
+        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Required(ATTR_FIELDS): probatio.All(probatio.EnsureList(), [cv.string]),
+        probatio.Required(ATTR_UPDATES): probatio.All(
+            probatio.EnsureList(), probatio.Length(min=1), [list]
+        ),
+        probatio.Optional(ATTR_DEBUG, default=False): cv.boolean,
     }
 )
 

@@ -10,8 +10,6 @@ never writes an hour twice. Sums of a total end where the recorded ones begin, s
 dashboard sees no jump at the seam.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field

@@ -1,7 +1,5 @@
 """Switches: writable BOOLEAN datastreams, and writable INT datastreams bounded 0..1."""
 
-from __future__ import annotations
-
 from typing import Any, override
 
 from homeassistant.components.switch import SwitchEntity

@@ -1,7 +1,5 @@
 """System health: the Blynk servers in use, whether they answer, and the last good poll."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.components import system_health

@@ -1,7 +1,5 @@
 """Texts: writable STRING datastreams."""
 
-from __future__ import annotations
-
 from typing import override
 
 from homeassistant.components.text import TextEntity

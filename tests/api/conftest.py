@@ -1,7 +1,5 @@
 """Fixtures of the client tests: a plain aiohttp session and clients of the demo scenario."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 
 import aiohttp

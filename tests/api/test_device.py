@@ -1,7 +1,5 @@
 """The Device HTTPS API client against the emulator."""
 
-from __future__ import annotations
-
 import aiohttp
 import pytest
 

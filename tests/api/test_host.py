@@ -1,7 +1,5 @@
 """Server addresses: regions, hostnames and URLs, and what is refused before any request."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.blynk_cloud.api import BlynkInvalidHostError, BlynkServer

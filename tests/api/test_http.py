@@ -1,7 +1,5 @@
 """The shared HTTP layer: error classes, timeouts, redirects, and secrets kept out of messages."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime

@@ -1,7 +1,5 @@
 """Parsing of API answers: values, types, and malformed shapes."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

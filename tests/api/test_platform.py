@@ -1,7 +1,5 @@
 """The Platform API client against the emulator: every call, token lifecycle, chunking."""
 
-from __future__ import annotations
-
 import asyncio
 import copy
 from typing import Any

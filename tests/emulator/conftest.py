@@ -1,7 +1,5 @@
 """Fixtures for the emulator tests: the demo scenario served on 127.0.0.1."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 
 from aiohttp import ClientSession

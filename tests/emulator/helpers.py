@@ -1,7 +1,5 @@
 """Helpers for the emulator tests: a fake clock, an HTTP client and small scenarios."""
 
-from __future__ import annotations
-
 import base64
 from dataclasses import dataclass, field
 import json

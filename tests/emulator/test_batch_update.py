@@ -1,7 +1,5 @@
 """``product/devices/batch-update`` as its OpenAPI page describes it."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from typing import Any
 

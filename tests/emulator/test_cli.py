@@ -1,7 +1,5 @@
 """``python -m emulator``: arguments, the printed credentials and serving."""
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 from typing import Any

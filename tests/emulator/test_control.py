@@ -1,7 +1,5 @@
 """The control API over HTTP: a thin layer over the Python API."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

@@ -1,7 +1,5 @@
 """The Device HTTPS API: every endpoint, answer and error text of the docs."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 import json
 from typing import Any

@@ -1,7 +1,5 @@
 """``/external/api/data/get``: JSON output, aggregation, file links, limits, errors."""
 
-from __future__ import annotations
-
 import io
 import zipfile
 

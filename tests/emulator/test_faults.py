@@ -1,7 +1,5 @@
 """Injected faults: each kind, counts, path and method filters, and the control exemption."""
 
-from __future__ import annotations
-
 import asyncio
 import json
 

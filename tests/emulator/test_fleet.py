@@ -1,7 +1,5 @@
 """The fleet generator: size, shape, determinism and speed."""
 
-from __future__ import annotations
-
 from collections import Counter
 import time
 

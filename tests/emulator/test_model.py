@@ -1,7 +1,5 @@
 """The Python API of :class:`emulator.Emulator`, without HTTP."""
 
-from __future__ import annotations
-
 import pytest
 
 from emulator import Emulator, ScenarioError

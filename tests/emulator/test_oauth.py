@@ -1,7 +1,5 @@
 """OAuth2 token endpoint and Platform API authentication, as documented."""
 
-from __future__ import annotations
-
 from aiohttp import ClientSession
 
 from emulator import Emulator, EmulatorServer

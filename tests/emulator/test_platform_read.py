@@ -1,7 +1,5 @@
 """Platform API reads: shapes, pagination, access rules and errors from the docs."""
 
-from __future__ import annotations
-
 from aiohttp import ClientSession
 import pytest
 

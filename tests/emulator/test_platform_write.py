@@ -1,7 +1,5 @@
 """Platform API writes: values, clamping, types, import limits and widget properties."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from aiohttp import ClientSession

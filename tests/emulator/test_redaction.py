@@ -1,7 +1,5 @@
 """No secret of the scenario, nor any issued token, reaches the log or the records."""
 
-from __future__ import annotations
-
 import logging
 
 import pytest

@@ -1,7 +1,5 @@
 """Regions: a credential of another region answers 308 with the exact Location."""
 
-from __future__ import annotations
-
 from .helpers import EXT, V1, Blynk
 
 

@@ -1,7 +1,5 @@
 """Scenario loading and validation."""
 
-from __future__ import annotations
-
 import copy
 import json
 from pathlib import Path

@@ -1,7 +1,5 @@
 """``EmulatorServer``: one site per region on 127.0.0.1, start and stop."""
 
-from __future__ import annotations
-
 import socket
 
 from aiohttp import ClientSession

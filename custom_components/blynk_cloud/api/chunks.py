@@ -1,7 +1,5 @@
 """Splitting uploads at the server's per-request limits."""
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Sequence
 
 from .errors import BlynkChunkError, BlynkError

@@ -3,8 +3,6 @@
 The token travels in the query string, so no URL of this client is ever logged or quoted.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping, Sequence
 import json
 from typing import Any

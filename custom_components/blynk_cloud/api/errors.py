@@ -5,8 +5,6 @@ Every message is built by the client from what it knows is safe: a request's met
 secret the client holds replaced.
 """
 
-from __future__ import annotations
-
 
 class BlynkError(Exception):
     """Base class of every error the client raises."""

@@ -1,7 +1,5 @@
 """Server addresses: Blynk.Cloud regions, white-label hosts and local URLs."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from ipaddress import ip_address
 import re

@@ -1,7 +1,5 @@
 """The HTTP layer both clients share: addresses, redirects, timeouts, errors and counters."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime

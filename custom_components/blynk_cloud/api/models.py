@@ -4,8 +4,6 @@ Parsing is strict about what the documentation marks as required (a missing id i
 response) and lenient about the rest. Device tokens in device lists are deliberately not kept.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """Organization mode: the Platform API with an OAuth2 client, for all devices of an organization."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 import math
