@@ -1,9 +1,10 @@
 """Command line: serve a scenario until Ctrl-C.
 
-``python -m emulator --scenario demo --port 8081 [--host 127.0.0.1]`` serves the
-default region on ``--port`` and the other regions on the next ports, then prints the
-URLs and the scenario's credentials (an OAuth client with the Platform API scope and
-one device token). They are local demo credentials, printed on purpose. Ctrl-C
+``python -m emulator --scenario demo --port 8081 [--host 127.0.0.1]
+[--variant token_refusal=401 ...]`` serves the default region on ``--port`` and the other
+regions on the next ports (``--variant`` picks readings, see ``emulator.variants``), then
+prints the URLs and the scenario's credentials (an OAuth client with the Platform API
+scope and one device token). They are local demo credentials, printed on purpose. Ctrl-C
 (SIGINT) or SIGTERM stops it.
 """
 
@@ -16,6 +17,7 @@ import signal
 
 from .model import Emulator
 from .server import EmulatorServer
+from .variants import parse_assignment
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,8 +29,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--token-lifetime", type=float, default=86400.0, help="access token lifetime (s)"
     )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        type=_assignment,
+        metavar="NAME=READING",
+        help="a reading of a behaviour the docs leave open (repeatable; see emulator.variants)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    try:
+        return parse_assignment(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def region_ports(emu: Emulator, port: int) -> dict[str, int]:
@@ -58,6 +75,7 @@ def describe(emu: Emulator, server: EmulatorServer) -> list[str]:
 async def serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
     """Serve until ``stop`` is set."""
     emu = Emulator(args.scenario, token_lifetime=args.token_lifetime)
+    emu.variants.update(dict(args.variant))
     async with EmulatorServer(emu, host=args.host, ports=region_ports(emu, args.port)) as server:
         print("\n".join(describe(emu, server)), flush=True)
         await stop.wait()

@@ -16,8 +16,9 @@ Inferences:
   the per-device check never fails (it concerns user-scoped tokens).
 - A device id may be an integer, an integral number or a string of digits.
 - Labels are checked against the product (root) template: an unknown label answers
-  400 "Data stream with label {label} is not found!". A value of the wrong type is
-  skipped like ``null``; numbers are clamped.
+  400 "Data stream with label {label} is not found!". A value of the wrong type (a JSON
+  boolean too, as the ``boolean_writes`` variant says) is skipped like ``null``; numbers
+  are clamped.
 - Texts: "The first element of fields must be deviceId, followed by datastream
   labels.", "Maximum of 10,000 updates per request.", "No valid device found to
   derive the product.".
@@ -32,7 +33,8 @@ from .errors import INVALID_BODY, ApiError
 from .model import Emulator
 from .params import json_body
 from .platform_auth import authorize, visible_device
-from .values import ValueMismatchError, from_json
+from .platform_write import platform_value
+from .values import ValueMismatchError
 
 PATH = "/api/v1/organization/product/devices/batch-update"
 MAX_UPDATES = 10_000
@@ -133,7 +135,7 @@ def _apply(emu: Emulator, labels: list[str], rows: list[tuple[Device, list[Any]]
             if value is None or ds is None:
                 continue
             try:
-                wire = from_json(ds, value)
+                wire = platform_value(emu, ds, value)
             except ValueMismatchError:
                 continue
             emu.write_value(device, ds, wire, now)

@@ -33,7 +33,10 @@ GET      ``/_emulator/properties``                    -> ``[{"deviceId", "dataSt
 GET      ``/_emulator/events``                        -> ``[{"deviceId", "code",
                                                       "description"}]``
 GET      ``/_emulator/messages``                      ``?deviceId=`` -> ``{"messages"}``
-GET      ``/_emulator/exports/{name}``                a ``data/get`` zip file
+GET      ``/_emulator/exports/{name}``                a ``data/get`` file (zip, gz, csv)
+GET      ``/_emulator/variants``                      -> ``{"variants": {name: reading},
+                                                      "catalog": [...]}``
+POST     ``/_emulator/variants``                      ``{name: reading, ...}``
 =======  ===========================================  =================================
 """
 
@@ -47,6 +50,7 @@ from .appkeys import URL_FOR_KEY, emulator_of
 from .errors import error_response
 from .faults import Fault
 from .scenario import load_scenario
+from .variants import catalog_json
 
 PREFIX = "/_emulator"
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -259,11 +263,28 @@ async def messages(request: web.Request) -> web.StreamResponse:
     return web.json_response({"messages": emulator_of(request).messages(device_id)})
 
 
+_EXPORT_TYPES = {".zip": "application/zip", ".gz": "application/gzip", ".csv": "text/csv"}
+
+
 async def export(request: web.Request) -> web.StreamResponse:
     """Serve an export file of ``data/get``."""
     name = request.match_info["name"]
     data = emulator_of(request).exports[name]
-    return web.Response(body=data, content_type="application/zip")
+    content_type = _EXPORT_TYPES[name[name.rindex(".") :]]
+    return web.Response(body=data, content_type=content_type)
+
+
+async def get_variants(request: web.Request) -> web.StreamResponse:
+    """Answer the readings in force and the catalog of every variant with its sources."""
+    emu = emulator_of(request)
+    return web.json_response({"variants": emu.variants.as_dict(), "catalog": catalog_json()})
+
+
+async def set_variants(request: web.Request) -> web.StreamResponse:
+    """Set readings: ``{"name": "reading", ...}``; the scenario's come back on reset."""
+    emu = emulator_of(request)
+    emu.variants.update(await _body(request))
+    return web.json_response({"variants": emu.variants.as_dict()})
 
 
 def add_routes(app: web.Application) -> None:
@@ -289,6 +310,8 @@ def add_routes(app: web.Application) -> None:
         ("GET", "/events", events),
         ("GET", "/messages", messages),
         ("GET", "/exports/{name}", export),
+        ("GET", "/variants", get_variants),
+        ("POST", "/variants", set_variants),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, PREFIX + path, _guarded(handler))

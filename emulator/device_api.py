@@ -12,7 +12,10 @@ Inferences:
   endpoint; an unknown ``dataStreamId`` answers "Requested dataStream doesn't exist
   in the product {template name}"; a missing token answers "Invalid token.".
 - ``get`` of a datastream that was never set answers 200 with an empty body; the
-  multi-pin ``get`` leaves such pins out.
+  multi-pin ``get`` leaves such pins out. Pins are bare keys (``&v1&v2``); what a pin
+  written ``v1=`` gets is the ``device_get_keys`` variant.
+- ``getAll`` and the multi-pin ``get`` shape their values as the ``value_shapes``
+  variant says.
 - ``update`` accepts several ``{pin}={value}`` pairs and applies them together;
   ``update`` answers an empty 200, ``batch/update`` answers ``OK``.
 - ``update/property``: several properties per request are accepted; a property name
@@ -56,6 +59,7 @@ from .errors import (
 from .model import Emulator
 from .timestamped import MAX_POINTS, accept_points
 from .values import ValueMismatchError, from_text, pin_key, to_text
+from .variants import DEVICE_GET_KEYS
 
 PREFIX = "/external/api"
 WRONG_PROPERTY = "Wrong property name."
@@ -114,13 +118,20 @@ async def get(request: web.Request) -> web.Response:
     if "dataStreamId" in request.query:
         return _text(device, by_id(template, request.query["dataStreamId"]))
     pins = _pin_params(request, {"token"})
-    if not pins:
+    if not pins or (emu.variants.is_(DEVICE_GET_KEYS, "bare_only") and _assigned(request, pins)):
         raise ApiError(400, WRONG_PIN)
     found = [by_pin(template, pin) for pin in pins]
     if len(found) == 1:
         return _text(device, found[0])
     body = {ds.pin_name: device.values[ds.id][1] for ds in found if ds.id in device.values}
+    views.shape_values(emu.variants, [[(body, pin) for pin in body]])
     return web.json_response(body)
+
+
+def _assigned(request: web.Request, keys: list[str]) -> bool:
+    """Whether one of ``keys`` is written with ``=`` in the query string (``v1=``)."""
+    written = {part.split("=", 1)[0] for part in request.query_string.split("&") if "=" in part}
+    return not written.isdisjoint(keys)
 
 
 async def get_all(request: web.Request) -> web.Response:
@@ -129,6 +140,7 @@ async def get_all(request: web.Request) -> web.Response:
     template = emu.world.template_of(device)
     ordered = sorted(template.datastreams.values(), key=lambda ds: (ds.pin_name[0], ds.pin))
     body = {ds.pin_name: device.values[ds.id][1] for ds in ordered if ds.id in device.values}
+    views.shape_values(emu.variants, [[(body, pin) for pin in body]])
     return web.json_response(body)
 
 

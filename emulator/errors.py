@@ -6,7 +6,9 @@ Device HTTPS API alike); the OAuth token endpoint uses the RFC 6749 shape instea
 their punctuation.
 
 Inferences (the docs give no text for these cases):
-- 401 on the Platform API: ``Unauthorized.`` with ``WWW-Authenticate: Bearer``.
+- A refused access token: see the ``token_refusal`` variant (:mod:`emulator.variants`);
+  ``Unauthorized.`` with ``WWW-Authenticate: Bearer`` for 401, ``Forbidden.`` for a 403
+  with a body.
 - Missing or malformed parameters and bodies: the ``MISSING_PARAMETER``,
   ``INVALID_PARAMETER``, ``INVALID_BODY`` and ``UNSUPPORTED_CONTENT_TYPE`` texts below.
 """
@@ -27,6 +29,7 @@ PAGE_SIZE_TOO_BIG = "Bad request - requested page size is too big"
 
 # Platform API, inferred.
 UNAUTHORIZED = "Unauthorized."
+FORBIDDEN = "Forbidden."
 MISSING_PARAMETER = "Required parameter '{}' is not present."
 INVALID_PARAMETER = "Parameter '{}' has an invalid value."
 INVALID_BODY = "Request body is missing or is not valid JSON for this endpoint."
@@ -62,15 +65,25 @@ class ScenarioError(ValueError):
 class ApiError(Exception):
     """An error answer of the Blynk API: ``{"error": {"message": ...}}``."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        """Keep the status, the message and optional headers of the answer."""
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        bare: bool = False,
+    ) -> None:
+        """Keep the status, the message and optional headers; ``bare`` answers no body."""
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.bare = bare
 
     def response(self) -> web.Response:
         """Render the error as Blynk does."""
+        if self.bare:
+            return web.Response(status=self.status, headers=self.headers)
         return error_response(self.status, self.message, self.headers)
 
 
@@ -84,8 +97,3 @@ def error_response(
 ) -> web.Response:
     """Return a JSON error response in Blynk's shape."""
     return web.json_response(error_body(message), status=status, headers=headers)
-
-
-def unauthorized() -> ApiError:
-    """Return the Platform API's answer to a missing, unknown or expired Bearer token."""
-    return ApiError(401, UNAUTHORIZED, {"WWW-Authenticate": 'Bearer error="invalid_token"'})

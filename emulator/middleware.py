@@ -2,9 +2,10 @@
 
 Order for a non-control request: (1) an injected fault, if one matches, answers
 instead (after its delay); (2) a valid credential of another region answers
-``308 Permanent Redirect`` with an empty body and ``Location`` = that region's URL +
-the same path and query; (3) the route answers, ``ApiError`` becoming Blynk's error
-body; (4) a redacted :class:`~emulator.records.RequestRecord` is kept.
+``308 Permanent Redirect`` (or another status: the ``redirect`` variant) with an empty
+body and ``Location`` = that region's URL + the same path and query; (3) the route
+answers, ``ApiError`` becoming Blynk's error body; (4) a redacted
+:class:`~emulator.records.RequestRecord` is kept.
 
 Documented: the Device HTTPS API's 308 with ``Content-Length: 0`` and ``Location``.
 Inferences: the Platform API and the token endpoint redirect the same way, for
@@ -23,6 +24,7 @@ from .appkeys import REGION_KEY, URL_FOR_KEY, emulator_of
 from .errors import ApiError, error_response
 from .faults import MALFORMED_BODY, Fault
 from .records import RequestRecord, parse_body, redact_query
+from .variants import REDIRECT
 
 CONTROL_PREFIX = "/_emulator"
 _BODYLESS = frozenset({204, 304})
@@ -114,4 +116,5 @@ async def _redirect(request: web.Request) -> web.Response | None:
         base = request.app[URL_FOR_KEY](region)
     except KeyError:  # a region loaded after start has no site: answer here
         return None
-    return web.Response(status=308, headers={"Location": base + request.raw_path})
+    status = int(emu.variants.reading(REDIRECT))
+    return web.Response(status=status, headers={"Location": base + request.raw_path})

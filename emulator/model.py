@@ -55,6 +55,8 @@ class Emulator:
     def reset(self) -> None:
         """Reload the last scenario: tokens, values, faults and the log start afresh."""
         self.world = World(json.loads(json.dumps(self._scenario)), self.now_ms())
+        self.variants = self.world.variants
+        """The readings in force (:mod:`emulator.variants`): the scenario's, until changed."""
         self.tokens = TokenStore(self.clock, self.token_lifetime)
         self.faults = FaultQueue()
         self._requests: list[RequestRecord] = []

@@ -2,12 +2,14 @@
 
 Documented: ids are query parameters; ``page`` is 0-based (default 0) and ``size``
 1..1000 (default 50); paginated answers are ``{"content": [...], "totalElements": N}``.
+How many items a page really holds is the ``page_size`` variant (:mod:`emulator.variants`);
+pages are counted in the size served, whatever was asked.
 
 Inferences:
 - Array parameters (``deviceIds``, ``dataStreamIds``) may repeat and may hold
   comma-separated ids; both forms can be mixed.
 - A size above 1000 answers 400 with the OpenAPI's "requested page size is too big"
-  text; a size below 1 or a negative page answers 400 too.
+  text (when the size is honoured); a size below 1 or a negative page answers 400.
 - Booleans are ``true``/``false`` in any letter case.
 - A POST body without ``Content-Type`` is read as JSON (the 2026-01-29 changelog);
   another content type than ``application/json`` answers 415.
@@ -28,6 +30,7 @@ from .errors import (
     UNSUPPORTED_CONTENT_TYPE,
     ApiError,
 )
+from .variants import PAGE_SIZE, Variants
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 50
@@ -67,16 +70,24 @@ def query_bool(request: web.Request, name: str, *, default: bool) -> bool:
     return text.lower() == "true"
 
 
-def page_params(request: web.Request) -> tuple[int, int]:
-    """Return ``(page, size)`` after checking their documented ranges."""
+_PAGE_CAPS = {"capped_100": 100, "capped_2": 2}
+
+
+def page_params(request: web.Request, variants: Variants) -> tuple[int, int]:
+    """Return ``(page, size served)`` after checking the documented ranges."""
     page = query_int(request, "page", 0)
     size = query_int(request, "size", DEFAULT_PAGE_SIZE)
-    if size > MAX_PAGE_SIZE:
-        raise ApiError(400, PAGE_SIZE_TOO_BIG)
     if size < 1:
         raise ApiError(400, INVALID_PARAMETER.format("size"))
     if page < 0:
         raise ApiError(400, INVALID_PARAMETER.format("page"))
+    reading = variants.reading(PAGE_SIZE)
+    if reading == "ignored":
+        return page, DEFAULT_PAGE_SIZE
+    if reading in _PAGE_CAPS:
+        return page, min(size, _PAGE_CAPS[reading])
+    if size > MAX_PAGE_SIZE:
+        raise ApiError(400, PAGE_SIZE_TOO_BIG)
     return page, size
 
 

@@ -34,6 +34,7 @@ from .platform_auth import (
     visible_device,
 )
 from .values import pin_key
+from .variants import TEMPLATE_BOUNDS, V2_SHAPE
 
 V1 = "/api/v1/organization"
 V2 = "/api/v2/organization"
@@ -59,7 +60,7 @@ async def devices(request: web.Request) -> web.Response:
     emu, client = authorize(request)
     org_id = _visible_org(emu, client.org_id, query_int(request, "orgId", client.org_id))
     include_sub = query_bool(request, "includeSubOrgDevices", default=False)
-    page, size = page_params(request)
+    page, size = page_params(request, emu.variants)
     orgs = emu.world.subtree(org_id) if include_sub else {org_id}
     listed = [
         views.device_summary(emu.world, device)
@@ -94,7 +95,7 @@ async def templates(request: web.Request) -> web.Response:
     """``GET /organization/templates``: one page of an organization's templates."""
     emu, client = authorize(request)
     org_id = _visible_org(emu, client.org_id, query_int(request, "orgId", client.org_id))
-    page, size = page_params(request)
+    page, size = page_params(request, emu.variants)
     listed = [
         views.template_summary(template)
         for _, template in sorted(emu.world.templates.items())
@@ -114,7 +115,8 @@ async def template_datastreams(request: web.Request) -> web.Response:
     """``GET /organization/template/datastreams?templateId=``: TemplateDataStream[]."""
     emu, client = authorize(request)
     found = template_or_404(emu, client, query_int(request, "templateId"))
-    body = [views.template_datastream(ds) for ds in views.sorted_datastreams(found)]
+    bounds = emu.variants.is_(TEMPLATE_BOUNDS, "present")
+    body = [views.template_datastream(ds, bounds=bounds) for ds in views.sorted_datastreams(found)]
     return web.json_response(body)
 
 
@@ -123,7 +125,8 @@ async def datastreams_v2(request: web.Request) -> web.Response:
     emu, client = authorize(request)
     found = device_or_404(emu, client, query_int(request, "deviceId"))
     values = _values(emu, found, query_ints(request, "dataStreamIds"))
-    body: Any = {"dataStreams": values} if emu.world.v2_shape == "object" else values
+    views.shape_values(emu.variants, [views.value_slots(values)])
+    body: Any = {"dataStreams": values} if emu.variants.is_(V2_SHAPE, "object") else values
     return web.json_response(body)
 
 
@@ -136,11 +139,13 @@ async def datastreams_batch(request: web.Request) -> web.Response:
     if len(device_ids) > MAX_BATCH_DEVICES:
         raise ApiError(400, TOO_MANY_DEVICES)
     ids = query_ints(request, "dataStreamIds")
-    body = []
-    for device_id in device_ids:
-        found = visible_device(emu, client, device_id)
-        if found is not None:
-            body.append({"deviceId": device_id, "dataStreams": _values(emu, found, ids)})
+    answered = [
+        (device_id, _values(emu, found, ids))
+        for device_id in device_ids
+        if (found := visible_device(emu, client, device_id)) is not None
+    ]
+    views.shape_values(emu.variants, [views.value_slots(values) for _, values in answered])
+    body = [{"deviceId": device_id, "dataStreams": values} for device_id, values in answered]
     return web.json_response(body)
 
 
@@ -150,7 +155,7 @@ async def history(request: web.Request) -> web.Response:
     found = device_or_404(emu, client, query_int(request, "deviceId"))
     ds = _history_datastream(emu, request, found)
     start, end = query_int(request, "from"), query_int(request, "to")
-    page, size = page_params(request)
+    page, size = page_params(request, emu.variants)
     points = [
         {"value": value, "createdAt": ts}
         for ts, value in reversed(found.history.get(ds.id, []))

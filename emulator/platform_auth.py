@@ -5,11 +5,14 @@ the Platform API scope gets 403 "Platform API scope is not enabled for this oaut
 client."; a device outside the organization answers 404 "Device with identifier {id}
 is not found or belong to another organization.".
 
+A missing, unknown, expired or revoked token is refused as the ``token_refusal`` variant
+says (:mod:`emulator.variants`; the docs' default is a bare 403).
+
 Inferences:
 - An OAuth client sees its organization and all its sub-organizations (devices,
   templates, organizations); templates of parent organizations are visible too,
   since sub-organization devices may use them.
-- Checks run in this order: token (401), region (308, see the middleware), scope (403).
+- Checks run in this order: token, region (308, see the middleware), scope (403).
 """
 
 from aiohttp import web
@@ -19,12 +22,14 @@ from .entities import Datastream, Device, OAuthClient, Template
 from .errors import (
     DATASTREAM_NOT_FOUND,
     DEVICE_NOT_FOUND,
+    FORBIDDEN,
     SCOPE_NOT_ENABLED,
     TEMPLATE_NOT_FOUND,
+    UNAUTHORIZED,
     ApiError,
-    unauthorized,
 )
 from .model import Emulator
+from .variants import TOKEN_REFUSAL, Variants
 
 
 def bearer_client(emu: Emulator, request: web.Request) -> OAuthClient | None:
@@ -46,10 +51,18 @@ def authorize(request: web.Request) -> tuple[Emulator, OAuthClient]:
     emu = emulator_of(request)
     client = bearer_client(emu, request)
     if client is None:
-        raise unauthorized()
+        raise token_refused(emu.variants)
     if not client.platform_api:
         raise ApiError(403, SCOPE_NOT_ENABLED)
     return emu, client
+
+
+def token_refused(variants: Variants) -> ApiError:
+    """Return the answer to a missing, unknown, expired or revoked access token."""
+    reading = variants.reading(TOKEN_REFUSAL)
+    if reading == "401":
+        return ApiError(401, UNAUTHORIZED, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return ApiError(403, FORBIDDEN, bare=reading == "403")
 
 
 def visible_device(emu: Emulator, client: OAuthClient, device_id: int) -> Device | None:

@@ -15,6 +15,7 @@ Inferences:
   pins), "Maximum of 10,000 data points per request." (400).
 - Keys of ``values`` that are not datastream ids of the template are skipped.
 - Import ``ts`` may be a number or a string of digits (the old page types it String).
+- Whether JSON ``true``/``false`` is a value is the ``boolean_writes`` variant.
 """
 
 from typing import Any
@@ -22,11 +23,14 @@ from typing import Any
 from aiohttp import web
 
 from . import properties
+from .entities import Datastream
 from .errors import INVALID_BODY, INVALID_VALUE, MISSING_PARAMETER, ApiError
+from .model import Emulator
 from .params import body_int, json_body
 from .platform_auth import authorize, datastream_or_404, device_or_404
 from .timestamped import MAX_POINTS, accept_points
 from .values import ValueMismatchError, from_json
+from .variants import BOOLEAN_WRITES
 
 V1 = "/api/v1/organization"
 TOO_MANY_POINTS = "Maximum of 10,000 data points per request."
@@ -45,7 +49,7 @@ async def write_one(request: web.Request) -> web.Response:
     if body.get("value") is None:
         raise ApiError(400, MISSING_PARAMETER.format("value"))
     try:
-        wire = from_json(ds, body["value"])
+        wire = platform_value(emu, ds, body["value"])
     except ValueMismatchError:
         raise ApiError(400, INVALID_VALUE) from None
     emu.write_value(device, ds, wire, emu.now_ms())
@@ -67,7 +71,7 @@ async def write_many(request: web.Request) -> web.Response:
         if ds is None:
             continue
         try:
-            wire = from_json(ds, value)
+            wire = platform_value(emu, ds, value)
         except ValueMismatchError:
             continue
         emu.write_value(device, ds, wire, now)
@@ -85,7 +89,10 @@ async def import_batch(request: web.Request) -> web.Response:
         raise ApiError(400, INVALID_BODY)
     if len(items) > MAX_POINTS:
         raise ApiError(400, TOO_MANY_POINTS)
-    accept_points(emu, device, ds, [_point(item) for item in items], INVALID_VALUE)
+    points = [_point(item) for item in items]
+    accept_points(
+        emu, device, ds, points, INVALID_VALUE, check=lambda ds, v: platform_value(emu, ds, v)
+    )
     return web.Response(status=_NO_CONTENT)
 
 
@@ -106,6 +113,13 @@ async def write_property(request: web.Request) -> web.Response:
         raise ApiError(400, PROPERTY_INVALID.format(name))
     emu.set_property(device, ds, name, value)
     return web.Response(status=_NO_CONTENT)
+
+
+def platform_value(emu: Emulator, ds: Datastream, value: Any) -> Any:
+    """The wire form of a JSON value; a JSON boolean only where the variant accepts one."""
+    if isinstance(value, bool) and emu.variants.is_(BOOLEAN_WRITES, "refused"):
+        raise ValueMismatchError(value)
+    return from_json(ds, value)
 
 
 def _point(item: Any) -> tuple[int, Any]:

@@ -5,8 +5,9 @@ A scenario is a JSON object (``scenarios/demo.json`` is a complete example)::
     {
       "regions": ["fra1", "ny3"],          # required; one emulated server per region
       "default_region": "fra1",            # optional, default: the first region
-      "v2_shape": "object",                # optional: "object" -> {"dataStreams": [...]}
-                                           #   (OpenAPI page), "list" -> bare array
+      "variants": {"token_refusal": "401"},  # optional: readings of behaviours the docs
+                                           #   leave open (emulator.variants lists them);
+                                           #   the others keep their default
       "import_daily_limit": 100000,        # optional: imported points per device per day
       "export_daily_limit": 10,            # optional: data/get exports per device per day
       "organizations": [                   # required, at least one

@@ -18,8 +18,8 @@ from .entities import (
 )
 from .errors import ScenarioError
 from .values import ValueMismatchError, from_json, is_number
+from .variants import scenario_variants
 
-V2_SHAPES = frozenset({"object", "list"})
 DEFAULT_IMPORT_DAILY_LIMIT = 100_000
 DEFAULT_EXPORT_DAILY_LIMIT = 10
 DEVICE_NAME_METAFIELD_ID = 1
@@ -67,9 +67,7 @@ class World:
         self.default_region: str = top.get("default_region", str, self.regions[0])
         if self.default_region not in self.regions:
             top.fail("'default_region' is not one of 'regions'")
-        self.v2_shape: str = top.get("v2_shape", str, "object")
-        if self.v2_shape not in V2_SHAPES:
-            top.fail("'v2_shape' must be 'object' or 'list'")
+        self.variants = scenario_variants(top.data.get("variants"))
         self.import_daily_limit: int = top.get(
             "import_daily_limit", int, DEFAULT_IMPORT_DAILY_LIMIT
         )

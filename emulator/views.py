@@ -8,13 +8,18 @@ Inferences:
 - ``dataStreamValues`` of the full device lists every datastream of the template,
   like the v2 read (``value``/``updatedAt`` omitted when never set).
 - Template datastreams answer the documented fields plus every other key the scenario
-  gives (``min``, ``max``, ``units``...); the listed booleans default to false.
+  gives (``units``...); the listed booleans default to false. ``min`` and ``max`` are
+  answered as the ``template_bounds`` variant says.
+- Values are shaped as the ``value_shapes`` variant says (:func:`shape_values`).
 """
 
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from .entities import Datastream, Device, Organization, Template
 from .state import DEVICE_NAME_METAFIELD_ID, World
+from .values import is_number, to_text
+from .variants import VALUE_SHAPES, Variants
 
 _DATASTREAM_FLAGS = (
     "isAnalogPin",
@@ -28,6 +33,12 @@ _DATASTREAM_FLAGS = (
 )
 _DEFAULT_LIFECYCLE = {"eventId": 1, "name": "Active", "icon": "check", "color": "#23C48E"}
 _OPTIONAL_DEVICE_FIELDS = ("activatedAt", "ownerUserId", "hardwareInfo")
+_BOUNDS = frozenset({"min", "max"})
+MALFORMED_VALUE = {"unexpected": True}
+"""What the ``one_malformed`` reading answers instead of a value."""
+
+type ValueSlot = tuple[MutableMapping[Any, Any], Any]
+"""Where a value sits in an answer: the object holding it, and its key."""
 
 
 def organization(org: Organization) -> dict[str, Any]:
@@ -151,8 +162,8 @@ def template_detail(template: Template) -> dict[str, Any]:
     return result
 
 
-def template_datastream(ds: Datastream) -> dict[str, Any]:
-    """Return a ``TemplateDataStream``."""
+def template_datastream(ds: Datastream, *, bounds: bool) -> dict[str, Any]:
+    """Return a ``TemplateDataStream``; ``bounds`` keeps ``min`` and ``max``."""
     result: dict[str, Any] = {
         "id": ds.id,
         "label": ds.label,
@@ -162,7 +173,26 @@ def template_datastream(ds: Datastream) -> dict[str, Any]:
         "pinType": ds.pin_type,
     }
     for key, value in ds.definition.items():
-        result.setdefault(key, value)
+        if bounds or key not in _BOUNDS:
+            result.setdefault(key, value)
     for key in _DATASTREAM_FLAGS:
         result.setdefault(key, False)
     return result
+
+
+def value_slots(values: Sequence[dict[str, Any]]) -> list[ValueSlot]:
+    """Return the slots of the set values of ``DataStreamValue`` objects."""
+    return [(item, "value") for item in values if "value" in item]
+
+
+def shape_values(variants: Variants, devices: Sequence[Sequence[ValueSlot]]) -> None:
+    """Apply the ``value_shapes`` reading, in place, to the value slots of each device."""
+    if variants.is_(VALUE_SHAPES, "text"):
+        for slots in devices:
+            for holder, key in slots:
+                holder[key] = to_text(holder[key])
+    elif variants.is_(VALUE_SHAPES, "one_malformed") and devices:
+        for holder, key in devices[0]:
+            if is_number(holder[key]):
+                holder[key] = dict(MALFORMED_VALUE)
+                return

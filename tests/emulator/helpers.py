@@ -1,12 +1,15 @@
 """Helpers for the emulator tests: a fake clock, an HTTP client and small scenarios."""
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 import json
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import ClientSession
 from multidict import CIMultiDictProxy
+from yarl import URL
 
 from emulator import Emulator, EmulatorServer
 
@@ -111,10 +114,24 @@ class Blynk:
         return self.emu.world.devices[device_id].token
 
     async def dget(
-        self, endpoint: str, params: Any = (), *, device: int = 1, region: str | None = None
+        self,
+        endpoint: str,
+        params: Sequence[tuple[str, str | None]] = (),
+        *,
+        device: int = 1,
+        region: str | None = None,
     ) -> Reply:
+        """A Device API GET; a parameter whose value is None is a bare key (``&v1``)."""
         query = [("token", self.device_token(device)), *params]
-        return await self.request("GET", f"{EXT}/{endpoint}", params=query, region=region)
+        text = "&".join(
+            quote(key, safe="")
+            if value is None
+            else f"{quote(key, safe='')}={quote(value, safe='')}"
+            for key, value in query
+        )
+        url = URL(self.url(f"{EXT}/{endpoint}", region) + "?" + text, encoded=True)
+        async with self.session.get(url, allow_redirects=False) as resp:
+            return Reply(resp.status, await resp.text(), resp.headers)
 
 
 def tiny_scenario(**options: Any) -> dict[str, Any]:

@@ -71,7 +71,7 @@ async def test_credentials(blynk: Blynk) -> None:
     await control(blynk, "POST", "/revoke")
     assert (
         await blynk.request("GET", "/api/v1/organization/profile", headers=headers)
-    ).status == 401
+    ).status == 403
     client_id, _ = blynk.client
     await control(
         blynk, "POST", "/client-secret", {"client_id": client_id, "client_secret": "rotated"}

@@ -1,4 +1,8 @@
-"""``/external/api/data/get``: JSON output, aggregation, file links, limits, errors."""
+"""``/external/api/data/get``: JSON output, aggregation, file links, limits, errors.
+
+Most tests read JSON rows with timestamps in milliseconds (the ``json`` and
+``milliseconds`` readings); the other readings are tested in ``test_variants``.
+"""
 
 import io
 import zipfile
@@ -11,8 +15,14 @@ NOW_MS = int(BASE_TIME * 1000)
 HOUR_MS = 3_600_000
 
 
+@pytest.fixture(autouse=True)
+def json_rows(blynk: Blynk) -> None:
+    """Answer rows as JSON, timestamps in milliseconds."""
+    blynk.emu.variants.update({"export_delivery": "json", "export_timestamps": "milliseconds"})
+
+
 async def test_raw_json_export(blynk: Blynk) -> None:
-    reply = await blynk.dget("data/get", [("pin", "v1"), ("output", "JSON"), ("period", "DAY")])
+    reply = await blynk.dget("data/get", [("pin", "v1"), ("period", "DAY")])
     body = reply.json()
     assert body["meta"] == [
         {"name": "data_stream_name", "type": "String"},
@@ -42,7 +52,6 @@ async def test_aggregated_export(blynk: Blynk, source: str, values: list[float])
     # The last day holds points at -24 h, -18 h, -12 h (2025-10-08 UTC) and -6 h (10-09).
     params = [
         ("dataStreamId", "1"),
-        ("output", "JSON"),
         ("period", "DAY"),
         ("granularityType", "DAILY"),
         ("sourceType", source),
@@ -54,10 +63,10 @@ async def test_aggregated_export(blynk: Blynk, source: str, values: list[float])
 
 async def test_string_datastreams_are_counted_only(blynk: Blynk) -> None:
     blynk.emu.set_value(1, "v4", "Rain", ts_ms=NOW_MS - 1000)
-    raw = await blynk.dget("data/get", [("pin", "v4"), ("output", "JSON"), ("period", "HOUR")])
+    raw = await blynk.dget("data/get", [("pin", "v4"), ("period", "HOUR")])
     assert raw.json()["meta"][2] == {"name": "value", "type": "String"}
     assert raw.json()["data"][0]["value"] == "Rain"
-    params = [("pin", "v4"), ("output", "JSON"), ("period", "HOUR"), ("granularityType", "MINUTE")]
+    params = [("pin", "v4"), ("period", "HOUR"), ("granularityType", "MINUTE")]
     averaged = await blynk.dget("data/get", params)
     assert (averaged.status, averaged.message) == (500, "No data")
     counted = await blynk.dget("data/get", [*params, ("sourceType", "COUNT")])
@@ -66,7 +75,7 @@ async def test_string_datastreams_are_counted_only(blynk: Blynk) -> None:
 
 
 async def test_timestamp_formats(blynk: Blynk) -> None:
-    base = [("pin", "v1"), ("output", "JSON"), ("period", "HOUR")]
+    base = [("pin", "v1"), ("period", "HOUR")]
     blynk.emu.set_value(1, 1, 22.0, ts_ms=1_760_000_000_000 - 1000)
     iso = await blynk.dget("data/get", [*base, ("format", "ISO_US"), ("tzName", "Europe/Berlin")])
     assert iso.json()["data"][0]["ts"] == "2025-10-09T10:53:19.000+02:00"
@@ -76,6 +85,7 @@ async def test_timestamp_formats(blynk: Blynk) -> None:
 
 
 async def test_file_export_link(blynk: Blynk) -> None:
+    blynk.emu.variants.update({"export_delivery": "link_zip"})
     reply = await blynk.dget("data/get", [("pin", "v2"), ("sendEvents", "true")])
     link = reply.json()["link"]
     assert link.startswith(blynk.server.url() + "/_emulator/exports/device_data_1_2_")
@@ -92,13 +102,13 @@ async def test_file_export_link(blynk: Blynk) -> None:
 
 async def test_daily_export_limit(blynk: Blynk) -> None:
     for _ in range(10):
-        assert (await blynk.dget("data/get", [("pin", "v1"), ("output", "JSON")])).status == 200
-    over = await blynk.dget("data/get", [("pin", "v1"), ("output", "JSON")])
+        assert (await blynk.dget("data/get", [("pin", "v1")])).status == 200
+    over = await blynk.dget("data/get", [("pin", "v1")])
     assert (over.status, over.message) == (
         429,
         "Daily limit of 10 data exports per device is reached.",
     )
-    other = await blynk.dget("data/get", [("pin", "v0"), ("output", "JSON")], device=2)
+    other = await blynk.dget("data/get", [("pin", "v0")], device=2)
     assert other.status == 200
 
 
@@ -114,7 +124,6 @@ async def test_daily_export_limit(blynk: Blynk) -> None:
         ([("pin", "v1"), ("granularityType", "WEEKLY")], 400, "Request with incorrect parameters"),
         ([("pin", "v1"), ("sourceType", "MEDIAN")], 400, "Request with incorrect parameters"),
         ([("pin", "v1"), ("format", "ISO")], 400, "Request with incorrect parameters"),
-        ([("pin", "v1"), ("output", "CSV")], 400, "Request with incorrect parameters"),
         ([("pin", "v1"), ("tzName", "Mars/Olympus")], 400, "Request with incorrect parameters"),
         ([("pin", "v1"), ("tzName", "../etc")], 400, "Request with incorrect parameters"),
         ([("pin", "q1")], 400, "Wrong pin format."),
@@ -136,7 +145,6 @@ async def test_three_months_with_aggregation(blynk: Blynk) -> None:
         ("pin", "v1"),
         ("period", "THREE_MONTHS"),
         ("granularityType", "HOURLY"),
-        ("output", "JSON"),
     ]
     assert (await blynk.dget("data/get", params)).json()["rows"] == 12
 

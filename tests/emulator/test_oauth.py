@@ -118,7 +118,7 @@ async def test_access_and_refresh_tokens_expire(blynk: Blynk, clock: FakeClock) 
     assert (await blynk.request("GET", f"{V1}/profile", headers=headers)).status == 200
     clock.advance(1)
     expired = await blynk.request("GET", f"{V1}/profile", headers=headers)
-    assert expired.status == 401
+    assert (expired.status, expired.text) == (403, "")  # the token_refusal variant's default
     params = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
     refresh = await blynk.oauth(params, creds=blynk.client)
     assert refresh.json()["error"] == "invalid_grant"
@@ -136,7 +136,7 @@ async def test_revoked_tokens_stop_working(blynk: Blynk) -> None:
     issued = (await blynk.oauth(creds=blynk.client)).json()
     blynk.emu.revoke_tokens()
     headers = {"Authorization": f"Bearer {issued['access_token']}"}
-    assert (await blynk.request("GET", f"{V1}/profile", headers=headers)).status == 401
+    assert (await blynk.request("GET", f"{V1}/profile", headers=headers)).status == 403
     params = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
     assert (await blynk.oauth(params, creds=blynk.client)).json()["error"] == "invalid_grant"
 
@@ -150,12 +150,10 @@ async def test_rotated_secret(blynk: Blynk) -> None:
 
 async def test_platform_api_needs_a_valid_bearer_token(blynk: Blynk) -> None:
     missing = await blynk.request("GET", f"{V1}/profile")
-    assert missing.status == 401
-    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
-    assert missing.message == "Unauthorized."
+    assert (missing.status, missing.text) == (403, "")
     for header in ("Bearer", "Bearer unknown-token", "Basic abc"):
         reply = await blynk.request("GET", f"{V1}/profile", headers={"Authorization": header})
-        assert reply.status == 401
+        assert (reply.status, reply.text) == (403, "")
 
 
 async def test_client_without_platform_scope_gets_403(blynk: Blynk) -> None:

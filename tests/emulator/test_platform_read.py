@@ -252,7 +252,7 @@ async def test_v2_values_object_shape(blynk: Blynk) -> None:
 
 
 async def test_v2_values_list_shape(socket_enabled: None) -> None:
-    emu = Emulator(tiny_scenario(v2_shape="list"))
+    emu = Emulator(tiny_scenario(variants={"v2_shape": "list"}))
     async with EmulatorServer(emu) as server, ClientSession() as session:
         blynk = Blynk(session, server, emu)
         reply = await blynk.pget(f"{V2}/device/datastreams", {"deviceId": "1"})

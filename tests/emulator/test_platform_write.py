@@ -36,7 +36,7 @@ async def test_single_write(blynk: Blynk, clock: FakeClock) -> None:
         (1, 2, 150, 100),  # Humidity INT 0..100
         (1, 2, 5.0, 5),  # an integral number is an INT
         (2, 1, 7, 1),  # Relay INT 0..1
-        (2, 3, True, 1),  # BOOLEAN
+        (2, 3, 1, 1),  # BOOLEAN (JSON true: the boolean_writes variant)
         (2, 3, 0, 0),
         (4, 3, 2, 2),  # ENUM
         (4, 7, "Hi there", "Hi there"),  # STRING
@@ -140,17 +140,25 @@ async def test_import_lands_in_history_only(blynk: Blynk) -> None:
     assert blynk.emu.value(1, 1) == 21.5
 
 
-async def test_import_time_window(blynk: Blynk) -> None:
+@pytest.mark.parametrize(
+    ("reading", "oldest_days", "words"),
+    [("three_months", 90, "three months"), ("one_month", 30, "one month")],
+)
+async def test_import_time_window(blynk: Blynk, reading: str, oldest_days: int, words: str) -> None:
+    blynk.emu.variants.update({"import_age": reading})
     future = [{"value": 1, "ts": NOW_MS + 31 * DAY_MS}, {"value": 2, "ts": NOW_MS + 29 * DAY_MS}]
     reply = await blynk.ppost(IMPORT, {"deviceId": 1, "dataStreamId": 2, "values": future})
     assert reply.status == 204
     assert blynk.emu.history(1, 2)[-1] == (NOW_MS + 29 * DAY_MS, 2)
     assert all(ts != NOW_MS + 31 * DAY_MS for ts, _ in blynk.emu.history(1, 2))
-    old = [{"value": 1, "ts": NOW_MS}, {"value": 1, "ts": NOW_MS - 31 * DAY_MS}]
+    oldest = [{"value": 3, "ts": NOW_MS - oldest_days * DAY_MS}]
+    accepted = await blynk.ppost(IMPORT, {"deviceId": 1, "dataStreamId": 2, "values": oldest})
+    assert accepted.status == 204
+    old = [{"value": 1, "ts": NOW_MS}, {"value": 1, "ts": NOW_MS - (oldest_days + 1) * DAY_MS}]
     rejected = await blynk.ppost(IMPORT, {"deviceId": 1, "dataStreamId": 2, "values": old})
     assert (rejected.status, rejected.message) == (
         400,
-        "Timestamps could be only one month in the past.",
+        f"Timestamps could be only {words} in the past.",
     )
     assert (NOW_MS, 1) not in blynk.emu.history(1, 2)
 

@@ -69,7 +69,7 @@ async def test_records_keep_query_order_and_repeats(blynk: Blynk) -> None:
         "[fra1] GET /api/v1/organization/device/datastreams/batch"
         "?deviceIds=2&dataStreamIds=1&deviceIds=1 -> 200"
     )
-    await blynk.dget("get", [("v1", "")])
+    await blynk.dget("get", [("v1", None)])
     assert blynk.emu.requests[-1].describe().endswith("/external/api/get?token=REDACTED&v1 -> 200")
     await blynk.request("GET", f"{EXT}/getAll")
     assert blynk.emu.requests[-1].describe() == "[fra1] GET /external/api/getAll -> 400"

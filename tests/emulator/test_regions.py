@@ -46,7 +46,7 @@ async def test_platform_api_redirects_to_the_client_region(blynk: Blynk) -> None
     unknown = await blynk.request(
         "GET", f"{V1}/profile", region="ny3", headers={"Authorization": "Bearer x"}
     )
-    assert unknown.status == 401
+    assert unknown.status == 403
 
 
 async def test_token_endpoint_redirects_valid_credentials(blynk: Blynk) -> None:

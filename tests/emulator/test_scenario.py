@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from emulator import Emulator, ScenarioError, bundled_scenarios, load_scenario
+from emulator.variants import VARIANTS
 
 from .helpers import BASE_TIME, FakeClock, tiny_scenario
 
@@ -108,7 +109,10 @@ DELETE = object()
         (set_path("regions", ["a", "a"]), "'regions' has duplicates"),
         (set_path("regions", DELETE), "'regions' is required"),
         (set_path("default_region", "x"), "'default_region' is not one of"),
-        (set_path("v2_shape", "dict"), "'v2_shape' must be"),
+        (set_path("variants", []), "'variants' must be an object"),
+        (set_path("variants", {"v2_shape": "dict"}), "variant 'v2_shape' has no reading 'dict'"),
+        (set_path("variants", {"colour": "red"}), "no variant 'colour'"),
+        (set_path("variants", {"v2_shape": 1}), "the reading must be a string"),
         (set_path("import_daily_limit", "many"), "'import_daily_limit' has the wrong type"),
         (set_path("import_daily_limit", True), "'import_daily_limit' has the wrong type"),
         (set_path("organizations", [1]), r"organizations\[0\]: expected an object"),
@@ -185,7 +189,7 @@ def test_invalid_scenarios(change: Any, message: str | None) -> None:
 def test_defaults() -> None:
     emu = Emulator(tiny_scenario())
     assert emu.default_region == "fra1"
-    assert emu.world.v2_shape == "object"
+    assert emu.variants.as_dict() == {v.name: v.default for v in VARIANTS}
     assert emu.world.import_daily_limit == 100_000
     assert emu.world.export_daily_limit == 10
     client = emu.world.clients["tiny-client"]
