@@ -32,6 +32,7 @@ from custom_components.blynk_cloud.const import (
     CONF_HISTORY_DAYS,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MODE,
+    DEVICE_REMOVAL_DISCOVERIES,
     DISCOVERY_INTERVAL,
     DOMAIN,
     Mode,
@@ -791,7 +792,8 @@ async def test_options_unknown_datastream(
     with pytest.raises(InvalidData):  # organization mode lists its datastreams: no typing
         await submit_options(hass, result, {"datastream": "999:v1"})
     emulator.remove_device(demo_device("Car tracker")["id"])
-    await advance(hass, freezer, DISCOVERY_INTERVAL.total_seconds())
+    for _ in range(DEVICE_REMOVAL_DISCOVERIES):  # a device leaves after several discoveries
+        await advance(hass, freezer, DISCOVERY_INTERVAL.total_seconds())
 
     result = await submit_options(hass, result, {"datastream": "355:v0"})
     assert result["errors"] == {"datastream": "unknown_datastream"}

@@ -14,7 +14,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.blynk_cloud.const import DOMAIN
+from custom_components.blynk_cloud.const import DEVICE_REMOVAL_DISCOVERIES, DOMAIN
 from emulator import Emulator, Fault
 from tests.conftest import DEMO, OAUTH_CLIENT, advance, fleet, setup_entry
 
@@ -145,12 +145,17 @@ async def test_devices_added_and_removed_at_runtime(
     await advance(hass, freezer, POLL)
     assert hass.states.get("switch.living_room_relays_relay_1").state == STATE_UNAVAILABLE
     assert hass.states.get(TEMPERATURE).state == "21.5"
-    # Rediscovery (its own slow cadence) adds the new device and removes the gone one.
+    # Rediscovery (its own slow cadence) adds the new device at once; the gone one leaves only
+    # after it has been missing from several complete discoveries.
     await advance(hass, freezer, 15 * 60)
     names = {d.name for d in dr.async_entries_for_config_entry(device_registry, entry.entry_id)}
-    assert "Shed weather" in names
-    assert "Living room relays" not in names
+    assert {"Shed weather", "Living room relays"} <= names
     assert hass.states.get("sensor.shed_weather_temperature").state == "21.5"
+    assert hass.states.get("switch.living_room_relays_relay_1").state == STATE_UNAVAILABLE
+    for _ in range(DEVICE_REMOVAL_DISCOVERIES - 1):
+        await advance(hass, freezer, 15 * 60)
+    names = {d.name for d in dr.async_entries_for_config_entry(device_registry, entry.entry_id)}
+    assert "Living room relays" not in names
     assert entity_registry.async_get("switch.living_room_relays_relay_1") is None
     assert entry.state is ConfigEntryState.LOADED
 
@@ -286,7 +291,8 @@ async def test_a_device_that_comes_back_gets_its_entities_back(
     await setup_entry(hass, organization_entry)
     relays = copy.deepcopy(next(d for d in DEMO["devices"] if d["id"] == 2))
     emulator.remove_device(2)
-    await advance(hass, freezer, 15 * 60)
+    for _ in range(DEVICE_REMOVAL_DISCOVERIES):
+        await advance(hass, freezer, 15 * 60)
     assert hass.states.get("switch.living_room_relays_relay_1") is None
     emulator.add_device(relays)
     await advance(hass, freezer, 15 * 60)

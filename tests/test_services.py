@@ -1134,9 +1134,9 @@ async def test_import_history_refuses_old_points(
     hass: HomeAssistant, organization: MockConfigEntry, emulator: Emulator
 ) -> None:
     now = dt_util.utcnow()
-    oldest = now - timedelta(days=45)
+    oldest = now - timedelta(days=100)
     values = [
-        {"ts": (now - timedelta(days=31)).isoformat(), "value": 1},
+        {"ts": (now - timedelta(days=93)).isoformat(), "value": 1},
         {"ts": now.isoformat(), "value": 2},
         {"ts": oldest.isoformat(), "value": 3},
     ]
@@ -1156,10 +1156,44 @@ async def test_import_history_refuses_old_points(
     assert err.value.translation_placeholders["oldest"] == (
         oldest.replace(microsecond=oldest.microsecond // 1000 * 1000).isoformat()
     )
-    assert "2 points for Temperature (V1) of Garden weather are older than one month" in str(
+    assert "2 points for Temperature (V1) of Garden weather are older than three months" in str(
         err.value
     )
     untouched.check()
+
+
+@pytest.mark.parametrize(("reading", "accepted"), [("three_months", True), ("one_month", False)])
+async def test_import_history_within_three_months(
+    hass: HomeAssistant,
+    organization: MockConfigEntry,
+    emulator: Emulator,
+    reading: str,
+    accepted: bool,
+) -> None:
+    """Blynk's changelog allows three months: never refused here; a server that allows one
+    month says so itself, and its message reaches the user."""
+    emulator.variants.update({"import_age": reading})
+    ts = dt_util.utcnow() - timedelta(days=45)
+    data = {
+        ATTR_DEVICE_ID: blynk_device(hass, organization, GARDEN),
+        "datastream": "v1",
+        "values": [{"ts": ts.isoformat(), "value": 4.5}],
+    }
+    if accepted:
+        answer = await call(hass, "import_history", data, response=True)
+        assert answer == {"points": 1, "requests": 1}
+        assert (int(ts.timestamp() * 1000), 4.5) in emulator.history(1, 1)
+        return
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, "import_history", data)
+    assert err.value.translation_key == "upload_refused"
+    assert err.value.translation_placeholders == {
+        "message": "Timestamps could be only one month in the past."
+    }
+    assert str(err.value) == (
+        "Blynk refused the points; nothing was imported. Blynk says: "
+        "Timestamps could be only one month in the past."
+    )
 
 
 async def test_import_history_refuses_far_future_points(

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 import time
-from typing import override
+from typing import Any, override
 
 from homeassistant.helpers.device_registry import DeviceInfo
 
@@ -20,6 +20,7 @@ from .api import (
     BlynkInvalidValueError,
     BlynkNotFoundError,
     BlynkPlatformClient,
+    BlynkResponseError,
     Datastream,
     DatastreamType,
     HardwareInfo,
@@ -28,6 +29,8 @@ from .api import (
     Template,
     UploadResult,
     Value,
+    coerce_value,
+    parse_value,
 )
 from .api.http import BlynkHttp
 from .const import DOMAIN, LOGGER, Mode
@@ -38,7 +41,7 @@ DEVICE_MODE_DEVICE_ID = 0
 """A device-mode entry holds exactly one device; it has no Blynk id the Device API reveals."""
 
 type Values = Mapping[int, Mapping[str, Value | None]]
-"""Current values: Blynk device id -> pin -> value (None: never set)."""
+"""Current values: Blynk device id -> pin -> value (None: never set, or not readable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +56,28 @@ class BlynkDevice:
     datastreams: Mapping[str, Datastream] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The devices a discovery found, and whether it saw them all."""
+
+    devices: dict[int, BlynkDevice]
+    complete: bool = True
+    """Every page answered and the devices add up to what the server counts: only then may
+    a device missing from it be taken for gone."""
+
+
 class Backend[ClientT: BlynkHttp](ABC):
     """One mode's way of discovering, reading and writing."""
 
     mode: Mode
     client: ClientT
 
+    def __init__(self) -> None:
+        """Start without unreadable values."""
+        self._unreadable: set[tuple[int, str]] = set()
+
     @abstractmethod
-    async def discover(self) -> dict[int, BlynkDevice]:
+    async def discover(self) -> Discovery:
         """Every device with its datastream definitions."""
 
     @abstractmethod
@@ -134,6 +151,27 @@ class Backend[ClientT: BlynkHttp](ABC):
             configuration_url=f"{server.url}/dashboard" if server.is_blynk_cloud else None,
         )
 
+    def _read(
+        self, device: BlynkDevice, raw: Mapping[str, Any], types: Mapping[str, DatastreamType]
+    ) -> dict[str, Value | None]:
+        """Values by pin, each read as its datastream's type where that is known.
+
+        A value that does not fit leaves only its own datastream without a value (unknown),
+        and is logged once until it reads again.
+        """
+        values: dict[str, Value | None] = {}
+        for pin, item in raw.items():
+            try:
+                values[pin] = coerce_value(item, types.get(pin))
+            except BlynkResponseError as err:
+                values[pin] = None
+                if (device.id, pin) not in self._unreadable:
+                    self._unreadable.add((device.id, pin))
+                    LOGGER.warning("Unreadable value of %s %s: %s", device.name, pin.upper(), err)
+            else:
+                self._unreadable.discard((device.id, pin))
+        return values
+
     def connectivity_unique_id(self, device: BlynkDevice) -> str:
         """The unique ID of a device's connectivity sensor."""
         return f"{self.device_key(device)}_connectivity"
@@ -153,21 +191,23 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
         self, client: BlynkPlatformClient, scope: str, *, include_sub_organizations: bool
     ) -> None:
         """`scope` is the entry's unique ID: server and organization."""
+        super().__init__()
         self.client = client
         self._scope = scope
         self._include_sub_organizations = include_sub_organizations
 
     @override
-    async def discover(self) -> dict[int, BlynkDevice]:
-        devices = await self.client.devices(
+    async def discover(self) -> Discovery:
+        listing = await self.client.devices(
             include_sub_organizations=self._include_sub_organizations
         )
+        devices = listing.items
         template_ids = sorted({device.template_id for device in devices})
         templates = await asyncio.gather(
             *(self._template(template_id) for template_id in template_ids)
         )
         by_template = dict(zip(template_ids, templates, strict=True))
-        return {
+        found = {
             device.id: BlynkDevice(
                 id=device.id,
                 name=device.name,
@@ -178,6 +218,7 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
             )
             for device in devices
         }
+        return Discovery(found, complete=listing.complete)
 
     async def _template(self, template_id: int) -> tuple[Template | None, dict[str, Datastream]]:
         """A template and its datastreams; one the client cannot see yields no entities."""
@@ -198,8 +239,13 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
     ) -> dict[int, dict[str, Value | None]]:
         answer = await self.client.batch_values(list(devices))
         return {
-            device_id: {item.pin: item.value for item in values}
+            device_id: self._read(
+                devices[device_id],
+                {item.pin: item.raw for item in values},
+                {pin: ds.type for pin, ds in devices[device_id].datastreams.items()},
+            )
             for device_id, values in answer.items()
+            if device_id in devices
         }
 
     @override
@@ -274,17 +320,18 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         pins: Mapping[str, EntityKind],
     ) -> None:
         """`pins` have a choice in the options: they get entities even before they have values."""
+        super().__init__()
         self.client = client
         self._entry_id = entry_id
         self._name = name
         self._pins = pins
-        self._last_values: dict[str, Value | None] | None = None
+        self._last_values: dict[str, Any] | None = None
         self._datastreams: dict[str, Datastream] = {}
         """Pins seen so far. A pin keeps the type of its first value (21 then 21.5 stays one
         sensor), so a rediscovery never changes an entity under the user's feet."""
 
     @override
-    async def discover(self) -> dict[int, BlynkDevice]:
+    async def discover(self) -> Discovery:
         # The latest poll already tells which pins exist: discovery costs no message.
         values = self._last_values if self._last_values is not None else await self._get_all()
         missing = [pin for pin in self._pins if pin not in values]
@@ -294,17 +341,16 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
             except BlynkInvalidValueError as err:
                 # A pin chosen in the options that the template lacks must not stop the entry.
                 LOGGER.warning("Pins %s could not be read: %s", ", ".join(missing), err)
-        for pin, value in sorted({**dict.fromkeys(self._pins), **values}.items(), key=_pin_order):
+        for pin, raw in sorted({**dict.fromkeys(self._pins), **values}.items(), key=_pin_order):
             if pin not in self._datastreams:
-                kind = _type_of(value, self._pins.get(pin, EntityKind.AUTO))
+                kind = _type_of(raw, self._pins.get(pin, EntityKind.AUTO))
                 self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)
-        return {
-            DEVICE_MODE_DEVICE_ID: BlynkDevice(
-                id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=dict(self._datastreams)
-            )
-        }
+        device = BlynkDevice(
+            id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=dict(self._datastreams)
+        )
+        return Discovery({DEVICE_MODE_DEVICE_ID: device})
 
-    async def _get_all(self) -> dict[str, Value | None]:
+    async def _get_all(self) -> dict[str, Any]:
         self._last_values = await self.client.get_all()
         return self._last_values
 
@@ -312,7 +358,12 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
     async def read_values(
         self, devices: Mapping[int, BlynkDevice]
     ) -> dict[int, dict[str, Value | None]]:
-        return {DEVICE_MODE_DEVICE_ID: dict(await self._get_all())}
+        raw = await self._get_all()
+        device = devices.get(DEVICE_MODE_DEVICE_ID) or BlynkDevice(
+            DEVICE_MODE_DEVICE_ID, self._name
+        )
+        types = {pin: ds.type for pin, ds in self._datastreams.items()}
+        return {DEVICE_MODE_DEVICE_ID: self._read(device, raw, types)}
 
     @override
     async def read_connectivity(self, devices: Mapping[int, BlynkDevice]) -> dict[int, bool]:
@@ -357,7 +408,7 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         # The export ends now; it takes a named period, so ask for the shortest that reaches back.
         age = timedelta(milliseconds=int(time.time() * 1000) - start_ms)
         await pace()
-        points = await self.client.export(datastream.pin, export_period(age))
+        points = await self.client.export(datastream.pin, export_period(age), datastream.type)
         return [point for point in points if start_ms <= point.ts <= end_ms]
 
     @override
@@ -401,9 +452,16 @@ _KIND_TYPES = {
 }
 
 
-def _type_of(value: Value | None, kind: EntityKind) -> DatastreamType:
-    """The type a device-mode value suggests; without a value, what the chosen entity needs."""
+def _type_of(raw: Any, kind: EntityKind) -> DatastreamType:
+    """The type a device-mode value suggests; for text or no value, what the chosen entity needs.
+
+    The value is read as JSON: 21 is a number, `"21"` text.
+    """
     # Blynk answers BOOLEAN datastreams with 1 and 0, so no value reads as a boolean here.
+    try:
+        value = parse_value(raw)
+    except BlynkResponseError:
+        value = None
     match value:
         case int():
             return DatastreamType.INT
@@ -411,8 +469,6 @@ def _type_of(value: Value | None, kind: EntityKind) -> DatastreamType:
             return DatastreamType.DOUBLE
         case Location():
             return DatastreamType.LOCATION
-        case str():
-            return DatastreamType.STRING
     return _KIND_TYPES.get(kind, DatastreamType.STRING)
 
 

@@ -42,6 +42,10 @@ CONNECTIVITY_INTERVAL: Final = {
 }
 """Organization mode asks once per device, so connectivity is read less often than values."""
 DISCOVERY_INTERVAL: Final = timedelta(minutes=15)
+DEVICE_REMOVAL_DISCOVERIES: Final = 3
+"""A device leaves Home Assistant, with its entities, after missing from this many consecutive
+complete discoveries (45 minutes at the discovery interval): a server's bad answer is not
+enough to lose a device and its history."""
 
 ENABLED_ENTITY_LIMIT = 10_000
 """Home Assistant adds at most this many enabled entities to one config entry (2026.10)."""

@@ -21,10 +21,11 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .api import BATCH_READ_DEVICES, Datastream, Value
-from .backend import Backend, BlynkDevice, Values
+from .backend import Backend, BlynkDevice, Discovery, Values
 from .const import (
     CONNECTIVITY_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
+    DEVICE_REMOVAL_DISCOVERIES,
     DISCOVERY_INTERVAL,
     DOMAIN,
     ENABLED_ENTITY_LIMIT,
@@ -133,7 +134,11 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
 
 
 class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
-    """Devices and their datastream definitions; devices gone from Blynk leave the registry."""
+    """Devices and their datastream definitions; devices gone from Blynk leave the registry.
+
+    A device leaves only after it has been missing from `DEVICE_REMOVAL_DISCOVERIES`
+    consecutive complete discoveries; until then it stays, its entities unavailable.
+    """
 
     def __init__(self, hass: HomeAssistant, entry: BlynkConfigEntry, backend: Backend[Any]) -> None:
         """Device mode has nothing to rediscover on its own: its values reveal new pins."""
@@ -145,13 +150,15 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
             update_interval=DISCOVERY_INTERVAL if backend.mode is Mode.ORGANIZATION else None,
         )
         self._known: Mapping[int, BlynkDevice] | None = None
+        self._misses: dict[str, int] = {}
+        """Registry device id -> consecutive complete discoveries that did not list it."""
 
     @override
     async def _fetch(self) -> Mapping[int, BlynkDevice]:
-        devices = await self.backend.discover()
-        self._remove_stale_devices(devices)
+        discovery = await self.backend.discover()
+        devices = self._settle(discovery)
         registry = dr.async_get(self.hass)
-        for device in devices.values():  # names and firmware change in Blynk too
+        for device in discovery.devices.values():  # names and firmware change in Blynk too
             registry.async_get_or_create(
                 config_entry_id=self.config_entry.entry_id, **self.backend.device_info(device)
             )
@@ -165,14 +172,34 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
         self._known = devices
         return devices
 
-    def _remove_stale_devices(self, devices: Mapping[int, BlynkDevice]) -> None:
-        """Remove registry devices of this entry that Blynk no longer lists (also while offline)."""
-        current = {(DOMAIN, self.backend.device_key(device)) for device in devices.values()}
+    def _settle(self, discovery: Discovery) -> dict[int, BlynkDevice]:
+        """The devices to keep: those listed, and those missing for too short a while.
+
+        Only a complete discovery counts a device as missing: an empty answer or a short list
+        alone never removes anything. A device missing long enough leaves the registry (also
+        one a previous run knew that this run never saw).
+        """
+        listed = discovery.devices
+        current = {(DOMAIN, self.backend.device_key(device)) for device in listed.values()}
+        removed: set[tuple[str, str]] = set()
         registry = dr.async_get(self.hass)
         for entry in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            if entry.identifiers and not entry.identifiers & current:
+            if not entry.identifiers or entry.identifiers & current:
+                self._misses.pop(entry.id, None)
+                continue
+            if discovery.complete:
+                self._misses[entry.id] = self._misses.get(entry.id, 0) + 1
+            if self._misses.get(entry.id, 0) >= DEVICE_REMOVAL_DISCOVERIES:
                 LOGGER.info("Blynk device %s is gone; removing it", entry.name)
                 registry.async_remove_device(entry.id)
+                del self._misses[entry.id]
+                removed |= entry.identifiers
+        kept = {
+            device_id: device
+            for device_id, device in (self._known or {}).items()
+            if device_id not in listed and (DOMAIN, self.backend.device_key(device)) not in removed
+        }
+        return {**kept, **listed}
 
 
 def follow_new_devices(

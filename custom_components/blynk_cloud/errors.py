@@ -74,6 +74,13 @@ async def action_errors(hass: HomeAssistant, entry: ConfigEntry) -> AsyncIterato
     try:
         yield
     except BlynkChunkError as err:
+        if not err.accepted and isinstance(err.cause, BlynkInvalidValueError):
+            # The server refused what was sent (such as points older than it accepts).
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="upload_refused",
+                translation_placeholders={"message": err.cause.server_message or str(err.cause)},
+            ) from err
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="upload_interrupted",

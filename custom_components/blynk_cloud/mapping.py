@@ -261,11 +261,19 @@ def _lookup(units: str | None) -> UnitSpec:
     return UnitSpec(units.strip())  # unknown units are shown as Blynk names them
 
 
+def bounds(datastream: Datastream, override: Override) -> tuple[float | None, float | None]:
+    """The bounds the user or the template set: options first, then the template.
+
+    Templates may come without `min`/`max` (the Platform API's schema shows none): then the
+    options are where the user sets them.
+    """
+    return _first(override.min, datastream.min), _first(override.max, datastream.max)
+
+
 def number_bounds(datastream: Datastream, override: Override) -> tuple[float, float, float]:
     """Minimum, maximum and step of a number entity: options, then template, then wide."""
     integer = datastream.type is not DatastreamType.DOUBLE
-    low = _first(override.min, datastream.min)
-    high = _first(override.max, datastream.max)
+    low, high = bounds(datastream, override)
     step = _first(override.step, 1.0 if integer else 0.1)
     return (
         (INT_MIN if integer else -UNBOUNDED) if low is None else low,
@@ -276,7 +284,7 @@ def number_bounds(datastream: Datastream, override: Override) -> tuple[float, fl
 
 def is_bounded(datastream: Datastream, override: Override) -> bool:
     """Whether both bounds come from the template or the options (a slider can show them)."""
-    return None not in (_first(override.min, datastream.min), _first(override.max, datastream.max))
+    return None not in bounds(datastream, override)
 
 
 def on_off_values(datastream: Datastream, override: Override) -> tuple[Value, Value]:

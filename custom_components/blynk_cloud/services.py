@@ -40,7 +40,7 @@ from .backend import MULTI_VALUE_SEPARATOR, BlynkDevice, OrganizationBackend, ex
 from .const import DOMAIN, Mode
 from .coordinator import BlynkRuntimeData
 from .errors import action_errors
-from .mapping import INT_MAX, INT_MIN, MAX_TEXT_LENGTH
+from .mapping import INT_MAX, INT_MIN, MAX_TEXT_LENGTH, Override, bounds
 from .statistics import recorder_loaded
 
 SERVICE_SET_VALUE = "set_value"
@@ -65,12 +65,15 @@ ATTR_TS = "ts"
 
 MAX_PROPERTY_LENGTH = 200
 """The Platform API's limit for a property value; applied to every value sent."""
-IMPORT_WINDOW = timedelta(days=30)
-"""Blynk refuses points older than "one month" and silently skips those more than a month ahead.
-Inference (as in the emulator): a month is 30 days."""
+IMPORT_PAST = timedelta(days=92)
+"""How old an imported point may be. Blynk's changelog (2026-04-20) took the limit from one
+month to three, while the import pages still say one month: nothing within three months (at
+most 92 days) is refused here, and a server that refuses more passes its own message on."""
+IMPORT_AHEAD = timedelta(days=30)
+"""Blynk silently skips points more than one month ahead (inference: a month is 30 days)."""
 IMPORT_MARGIN = timedelta(minutes=10)
 """Inference: the window is narrowed by this much, so that a long import (several requests)
-cannot see its oldest points age past the server's limit while it is under way."""
+cannot see its points leave the server's window while it is under way."""
 MAX_FRACTION_DIGITS = 10
 """Inference shared with the emulator: `maximumFractionDigits` is a whole number 0-10."""
 
@@ -376,8 +379,8 @@ async def _import_history(call: ServiceCall) -> ServiceResponse:
         key=lambda point: point[0],
     )
     now = dt_util.utcnow()
-    oldest_allowed = _epoch_ms(now - IMPORT_WINDOW + IMPORT_MARGIN)
-    newest_allowed = _epoch_ms(now + IMPORT_WINDOW - IMPORT_MARGIN)
+    oldest_allowed = _epoch_ms(now - IMPORT_PAST + IMPORT_MARGIN)
+    newest_allowed = _epoch_ms(now + IMPORT_AHEAD - IMPORT_MARGIN)
     # Nothing is silently dropped: Blynk refuses old points and skips far-future ones.
     if too_old := [ts for ts, _ in points if ts < oldest_allowed]:
         raise _error(
@@ -623,12 +626,12 @@ def _error(
 def _value(target: _Target, stream: _Stream, raw: Any) -> Value:
     """The value to send, coerced to the datastream's type; refused when it cannot fit."""
     try:
-        return _coerce(stream, raw)
+        return _coerce(stream, raw, target.runtime.override(target.device, stream.datastream))
     except _UnfitValueError as err:
         raise _error(err.key, target, stream, value=_show(raw), **err.placeholders) from None
 
 
-def _coerce(stream: _Stream, raw: Any) -> Value:
+def _coerce(stream: _Stream, raw: Any, override: Override) -> Value:
     datastream = stream.datastream
     if stream.source is _TypeSource.UNKNOWN:
         return _generic(raw)
@@ -636,9 +639,9 @@ def _coerce(stream: _Stream, raw: Any) -> Value:
         if isinstance(raw, bool) and stream.source is _TypeSource.INFERRED:
             # Device mode reads BOOLEAN datastreams as 1/0: an INT guess may be one.
             return int(raw)
-        return int(_in_range(datastream, _integer(raw), INT_MIN, INT_MAX))
+        return int(_in_range(datastream, override, _integer(raw), INT_MIN, INT_MAX))
     if datastream.type is DatastreamType.DOUBLE:
-        return _in_range(datastream, _number(raw), -math.inf, math.inf)
+        return _in_range(datastream, override, _number(raw), -math.inf, math.inf)
     return _COERCE_BY_TYPE.get(datastream.type, _text)(raw)
 
 
@@ -681,12 +684,18 @@ def _number(raw: Any) -> float:
     return number
 
 
-def _in_range(datastream: Datastream, number: float, low: float, high: float) -> float:
-    """Refuse a number outside the datastream's bounds (Blynk would clamp it silently)."""
-    if datastream.min is not None:
-        low = max(low, datastream.min)
-    if datastream.max is not None:
-        high = min(high, datastream.max)
+def _in_range(
+    datastream: Datastream, override: Override, number: float, low: float, high: float
+) -> float:
+    """Refuse a number outside the bounds of the options or the template.
+
+    Blynk would clamp it silently to the template's bounds.
+    """
+    minimum, maximum = bounds(datastream, override)
+    if minimum is not None:
+        low = max(low, minimum)
+    if maximum is not None:
+        high = min(high, maximum)
     if not low <= number <= high:
         raise _UnfitValueError("value_out_of_range", min=_show_number(low), max=_show_number(high))
     return number

@@ -11,7 +11,9 @@ from custom_components.blynk_cloud.api import (
     BlynkResponseError,
     BlynkServer,
     BlynkServerError,
+    DatastreamType,
     Location,
+    coerce_value,
 )
 from emulator import Emulator, EmulatorServer, Fault
 from tests.conftest import demo_device
@@ -33,12 +35,15 @@ async def test_reads(device: BlynkDeviceClient, emulator: Emulator) -> None:
     assert await device.authenticate() is True
     values = await device.get_all()
     assert values == {"v1": 21.5, "v2": 48, "v3": 1013.2, "v4": "OK"}
-    assert await device.get(["V1", "v4"]) == {"v1": 21.5, "v4": "OK"}
-    assert await device.get(["v2"]) == {"v2": 48}
+    assert await device.get(["V1", "v4", "v1"]) == {"v1": 21.5, "v4": "OK"}
+    # Pins are bare keys, as the docs write them.
+    assert emulator.requests[-1].describe().endswith("get?token=REDACTED&v1&v4 -> 200")
+    # One pin comes back as bare text, kept as text: its datastream's type reads it.
+    assert await device.get(["v2"]) == {"v2": "48"}
     assert await device.get(["v4"]) == {"v4": "OK"}
-    # One pin comes back as bare text: what parses as JSON is read as JSON.
-    emulator.set_value(1, "v4", "[1, 2, 3]")
-    assert await device.get(["v4"]) == {"v4": "[1, 2, 3]"}
+    emulator.set_value(1, "v4", "null")
+    assert await device.get(["v4"]) == {"v4": "null"}
+    assert await device.get(["v4", "v4"]) == {"v4": "null"}
     emulator.set_online(1, False)
     assert await device.is_hardware_connected() is False
     assert await device.device_name() == "Garden weather"
@@ -48,9 +53,11 @@ async def test_location_read(
     session: aiohttp.ClientSession, blynk: EmulatorServer, emulator: Emulator
 ) -> None:
     tracker = client_for(session, blynk, TRACKER)
+    where = Location(latitude=52.517037, longitude=13.38886)
     values = await tracker.get_all()
-    assert values["v0"] == Location(latitude=52.517037, longitude=13.38886)
-    assert await tracker.get(["v0"]) == {"v0": Location(latitude=52.517037, longitude=13.38886)}
+    assert coerce_value(values["v0"], DatastreamType.LOCATION) == where
+    (text,) = (await tracker.get(["v0"])).values()
+    assert coerce_value(text, DatastreamType.LOCATION) == where
 
 
 async def test_updates(

@@ -14,6 +14,7 @@ from custom_components.blynk_cloud.api import (
     Location,
     Organization,
     Template,
+    coerce_value,
     normalize_pin,
     parse_value,
 )
@@ -127,4 +128,98 @@ def test_skip_counters() -> None:
 
 def test_export_rows() -> None:
     rows = {"data": [{"ts": 2, "value": 1.5}, {"ts": 1, "value": None}, {"ts": 0, "value": 3}]}
-    assert [(p.ts, p.value) for p in parse_export(rows)] == [(0, 3), (2, 1.5)]
+    # Small numbers are seconds: the docs type `ts` UInt32.
+    assert [(p.ts, p.value) for p in parse_export(rows)] == [(0, 3), (2000, 1.5)]
+
+
+@pytest.mark.parametrize(
+    "ts",
+    [
+        1_760_000_000,
+        1_760_000_000_000,
+        "1760000000",
+        "1760000000000",
+        1_760_000_000.0,
+        "2025-10-09 08:53:20",
+        "2025-10-09T10:53:20+02:00",
+    ],
+)
+def test_export_timestamps_in_every_form(ts: Any) -> None:
+    (point,) = parse_export({"data": [{"ts": ts, "value": "21.5"}]}, DatastreamType.DOUBLE)
+    assert (point.ts, point.value) == (1_760_000_000_000, 21.5)
+
+
+@pytest.mark.parametrize("ts", [None, "soon", True, -5, [1]])
+def test_export_timestamps_that_are_not(ts: Any) -> None:
+    with pytest.raises(BlynkResponseError, match="`ts`"):
+        parse_export({"data": [{"ts": ts, "value": 1}]})
+
+
+def test_export_rows_that_do_not_fit_are_left_out() -> None:
+    rows = {"data": [{"ts": 1, "value": "warm"}, {"ts": 2, "value": "21"}]}
+    assert [(p.ts, p.value) for p in parse_export(rows, DatastreamType.INT)] == [(2000, 21)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "value"),
+    [
+        ("123", DatastreamType.STRING, "123"),
+        ("true", DatastreamType.STRING, "true"),
+        ("null", DatastreamType.STRING, "null"),
+        (123, DatastreamType.STRING, "123"),
+        (21.5, DatastreamType.STRING, "21.5"),
+        (True, DatastreamType.STRING, "true"),
+        ("21.5", DatastreamType.DOUBLE, 21.5),
+        (21, DatastreamType.DOUBLE, 21.0),
+        (" 48 ", DatastreamType.INT, 48),
+        ("48.0", DatastreamType.INT, 48),
+        (48.5, DatastreamType.INT, 48.5),
+        ("2", DatastreamType.ENUM, 2),
+        (True, DatastreamType.BOOLEAN, 1),
+        (0, DatastreamType.BOOLEAN, 0),
+        (1.0, DatastreamType.BOOLEAN, 1),
+        ("TRUE", DatastreamType.BOOLEAN, 1),
+        ("off", DatastreamType.BOOLEAN, 0),
+        ([13.38886, 52.517037], DatastreamType.LOCATION, Location(52.517037, 13.38886)),
+        ("[13.38886,52.517037]", DatastreamType.LOCATION, Location(52.517037, 13.38886)),
+        ("13.38886, 52.517037", DatastreamType.LOCATION, Location(52.517037, 13.38886)),
+        (["13.38886", "52.517037"], DatastreamType.LOCATION, Location(52.517037, 13.38886)),
+        (None, DatastreamType.DOUBLE, None),
+        ("text", None, "text"),
+        ([1, 2], None, Location(2.0, 1.0)),
+    ],
+)
+def test_values_are_read_by_their_type(raw: Any, kind: DatastreamType | None, value: Any) -> None:
+    read = coerce_value(raw, kind)
+    assert read == value
+    assert type(read) is type(value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ({"unexpected": True}, DatastreamType.DOUBLE),
+        ("warm", DatastreamType.DOUBLE),
+        ("NaN", DatastreamType.DOUBLE),
+        ("inf", DatastreamType.INT),
+        ([1, 2], DatastreamType.STRING),
+        (2, DatastreamType.BOOLEAN),
+        ("yes please", DatastreamType.BOOLEAN),
+        ([1, 2, 3], DatastreamType.LOCATION),
+        ("[1, 2", DatastreamType.LOCATION),
+        ("a,b", DatastreamType.LOCATION),
+        ({"unexpected": True}, None),
+    ],
+)
+def test_values_that_do_not_fit(raw: Any, kind: DatastreamType | None) -> None:
+    with pytest.raises(BlynkResponseError):
+        coerce_value(raw, kind)
+
+
+def test_a_malformed_value_is_kept_as_sent() -> None:
+    item = DatastreamValue.from_json({"dataStreamId": 1, "pin": "v1", "value": {"x": 1}})
+    assert item.raw == {"x": 1}
+    with pytest.raises(BlynkResponseError):
+        _ = item.value
+    with pytest.raises(BlynkResponseError):
+        item.value_as(DatastreamType.STRING)

@@ -55,8 +55,8 @@ async def test_scope_not_enabled(session: aiohttp.ClientSession, blynk: Emulator
 
 
 async def test_devices_and_sub_organizations(platform: BlynkPlatformClient) -> None:
-    own = await platform.devices()
-    everything = await platform.devices(include_sub_organizations=True)
+    own = (await platform.devices()).items
+    everything = (await platform.devices(include_sub_organizations=True)).items
     assert {device.org_id for device in own} == {658}
     assert {device.org_id for device in everything} == {658, 659}
     weather = next(device for device in own if device.id == 1)
@@ -68,9 +68,9 @@ async def test_devices_and_sub_organizations(platform: BlynkPlatformClient) -> N
 
 @pytest.mark.parametrize("scenario", [fleet(2500)])
 async def test_devices_all_pages(platform: BlynkPlatformClient, emulator: Emulator) -> None:
-    devices = await platform.devices()
-    assert len(devices) == 2500
-    assert len({device.id for device in devices}) == 2500
+    listing = await platform.devices()
+    assert listing.complete
+    assert len({device.id for device in listing.items}) == len(listing.items) == 2500
     assert emulator.count(DEVICES) == 3
 
 

@@ -4,16 +4,18 @@ The token travels in the query string, so no URL of this client is ever logged o
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-import json
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 from .chunks import upload_chunks
 from .errors import BlynkResponseError, BlynkServerError
+from .exports import read_export_file
 from .host import BlynkServer
 from .http import DEFAULT_TIMEOUT, BlynkHttp, Query, Response
 from .models import (
+    DatastreamType,
     HistoryPoint,
     Location,
     UploadResult,
@@ -21,13 +23,13 @@ from .models import (
     normalize_pin,
     parse_export,
     parse_pin_values,
-    parse_value,
     value_to_wire,
 )
 
 MAX_UPLOAD_POINTS = 10_000
 _API = "/external/api"
-_NO_DATA = "No data"
+_NO_DATA = "no data"
+"""The export's whole answer for a period without values (HTTP 500)."""
 DEVICE_NAME_METAFIELD = 1
 """Blynk templates start with the "Device Name" metafield, id 1."""
 
@@ -76,18 +78,20 @@ class BlynkDeviceClient(BlynkHttp):
             raise BlynkResponseError("GET isHardwareConnected: not true or false")
         return text == "true"
 
-    async def get_all(self) -> dict[str, Value | None]:
-        """Every datastream that has a value, by pin."""
-        return _pin_values(await self._call("getAll"))
+    async def get_all(self) -> dict[str, Any]:
+        """Every datastream that has a value, by pin, as sent (`coerce_value` reads them)."""
+        return parse_pin_values((await self._call("getAll")).json())
 
-    async def get(self, pins: Sequence[str]) -> dict[str, Value | None]:
-        """Several pins in one request."""
-        pins = [normalize_pin(pin) for pin in pins]
-        response = await self._call("get", [(pin, "") for pin in pins])
+    async def get(self, pins: Sequence[str]) -> dict[str, Any]:
+        """Several pins in one request (bare keys, as documented), as sent.
+
+        One pin is answered with its value as text (None: never set), several as JSON.
+        """
+        pins = list(dict.fromkeys(normalize_pin(pin) for pin in pins))
+        response = await self._call("get", [(pin, None) for pin in pins])
         if len(pins) == 1:
-            # One pin is answered with the bare value as text, not a JSON object.
-            return {pins[0]: _text_value(response.text())}
-        return _pin_values(response)
+            return {pins[0]: response.text() or None}
+        return parse_pin_values(response.json())
 
     async def device_name(self) -> str | None:
         """The device's name, from its "Device Name" metafield, when the template has one."""
@@ -144,10 +148,15 @@ class BlynkDeviceClient(BlynkHttp):
             "update/property", [("pin", normalize_pin(pin)), *((name, item) for item in values)]
         )
 
-    async def export(self, pin: str, period: str) -> list[HistoryPoint]:
+    async def export(
+        self, pin: str, period: str, kind: DatastreamType | None = None
+    ) -> list[HistoryPoint]:
         """Raw stored values of the last `period` (`HOUR`, `DAY`, `WEEK` or `MONTH`), oldest first.
 
-        Blynk allows a few exports per device a day (10 at the time of writing).
+        Blynk answers a link to a file (the documented answer: a zip, or a gzip or plain CSV
+        file) or the rows as JSON; both are read, values by the datastream's type `kind`.
+        Blynk allows a few exports per device a day (10 at the time of writing): a refusal
+        is an error, never an empty history.
         """
         try:
             response = await self._call(
@@ -157,14 +166,26 @@ class BlynkDeviceClient(BlynkHttp):
                     ("period", period),
                     ("granularityType", "RAW_DATA"),
                     ("format", "TS"),
-                    ("output", "JSON"),
                 ],
             )
         except BlynkServerError as err:
-            if _NO_DATA in str(err):
-                return []  # Blynk answers an empty period with a 500 "No data"
+            if err.server_message.strip().rstrip(".").lower() == _NO_DATA:
+                return []  # Blynk answers an empty period with a 500 "No data", nothing more
             raise
-        return parse_export(response.json())
+        data = response.json()
+        link = data.get("link") if isinstance(data, dict) else None
+        if isinstance(link, str):
+            return read_export_file(await self._download(link), kind)
+        return parse_export(data, kind)
+
+    async def _download(self, link: str) -> bytes:
+        """The export file; only from the same service, never from https to http."""
+        request = "GET export file"
+        url = URL(link)
+        if not url.is_absolute():
+            url = self.server.url.join(url)
+        self.same_service(str(url), request)
+        return await self.fetch(url, request)
 
     async def log_event(self, code: str, description: str | None = None) -> None:
         """Log an event of the template."""
@@ -172,27 +193,6 @@ class BlynkDeviceClient(BlynkHttp):
         if description:
             query.append(("description", description))
         await self._call("logEvent", query)
-
-
-def _pin_values(response: Response) -> dict[str, Value | None]:
-    return parse_pin_values(response.json())
-
-
-def _text_value(text: str) -> Value | None:
-    """A value sent as bare text: numbers and locations parse as JSON, anything else is text.
-
-    An empty answer is a pin that was never set.
-    """
-    if not text:
-        return None
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        return text
-    try:
-        return parse_value(parsed)
-    except BlynkResponseError:
-        return text
 
 
 def _query_value(value: Value | float) -> str:

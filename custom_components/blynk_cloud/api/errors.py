@@ -9,6 +9,9 @@ secret the client holds replaced.
 class BlynkError(Exception):
     """Base class of every error the client raises."""
 
+    server_message: str = ""
+    """The server's own error text (secrets replaced), when it answered with one."""
+
 
 class BlynkInvalidHostError(BlynkError, ValueError):
     """The server address is not a region, a hostname or an http(s) URL."""
@@ -27,7 +30,11 @@ class BlynkAuthError(BlynkError):
 
 
 class BlynkInvalidCredentialsError(BlynkAuthError):
-    """The client id and secret, the access token or the device token are wrong or revoked."""
+    """The client id and secret, the access token or the device token are wrong or revoked.
+
+    A 401, or a 403 that does not name the missing scope: the Platform API's pages list a
+    bare 403 for a refused access token.
+    """
 
 
 class BlynkScopeError(BlynkAuthError):
@@ -60,7 +67,7 @@ class BlynkResponseError(BlynkError):
 
 
 class BlynkRegionRedirectError(BlynkResponseError):
-    """The server redirected more than once; Blynk sends one 308 to the right region."""
+    """The server redirected more than once, or to another service or to plain http."""
 
 
 class BlynkChunkError(BlynkError):

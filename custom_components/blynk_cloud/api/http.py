@@ -9,8 +9,10 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
+from yarl import URL
 
 from .errors import (
     BlynkConnectionError,
@@ -35,7 +37,13 @@ _OAUTH_CREDENTIAL_ERRORS = frozenset({"invalid_client", "invalid_grant", "unauth
 _SCOPE_TEXT = "scope is not enabled"
 _INVALID_TOKEN_TEXT = "invalid token"  # noqa: S105 - an error text, not a secret
 
-type Query = Sequence[tuple[str, str]]
+MAX_DOWNLOAD_BYTES = 64 << 20
+"""The largest file the client downloads (an export of a month of raw values is far smaller)."""
+_REDIRECTS = frozenset({301, 302, 307, 308})
+"""Blynk documents a 308 to the right region; a proxy or a later server may send another."""
+
+type Query = Sequence[tuple[str, str | None]]
+"""Query parameters in order; a value of None is a bare key (`get?token=…&v1&v2`)."""
 
 
 @dataclass(slots=True)
@@ -117,27 +125,14 @@ class BlynkHttp:
     ) -> Response:
         """Send a request; after a wrong-region redirect, once more to the right region."""
         self.stats.requests += 1
-        url = self._server.url.with_path(path).with_query(list(query))
-        try:
-            async with self._session.request(
-                method,
-                url,
-                json=body,
-                headers=headers,
-                allow_redirects=False,
-                timeout=self._timeout,
-            ) as resp:
-                payload = await resp.read()
-                status, response_headers = resp.status, resp.headers
-        except TimeoutError:
-            self.stats.failures += 1
-            raise BlynkTimeoutError(f"{method} {path}: no answer in time") from None
-        except aiohttp.ClientError as err:
-            # aiohttp's messages can quote the URL, and with it a device token.
-            self.stats.failures += 1
-            raise BlynkConnectionError(f"{method} {path}: {type(err).__name__}") from None
+        url = self._server.url.with_path(path)
+        if query:
+            url = URL(f"{url}?{_query_string(query)}", encoded=True)
+        status, response_headers, payload = await self._exchange(
+            method, url, f"{method} {path}", body=body, headers=headers
+        )
         _LOGGER.debug("%s %s -> %s", method, path, status)
-        if status == HTTPStatus.PERMANENT_REDIRECT and "Location" in response_headers:
+        if status in _REDIRECTS and "Location" in response_headers:
             self._move_to(self._region_of(method, path, response_headers["Location"], redirected))
             return await self.send(
                 method, path, query=query, body=body, headers=headers, redirected=True
@@ -147,18 +142,66 @@ class BlynkHttp:
         self.stats.failures += 1
         raise self._error(method, path, status, response_headers, payload)
 
-    def _region_of(self, method: str, path: str, location: str, redirected: bool) -> BlynkServer:
-        """The region a 308 points at; credentials go there only if it is the same service.
+    async def fetch(self, url: URL, request: str) -> bytes:
+        """Download a file the server pointed at: no credentials, no redirects, size capped.
 
-        Blynk answers a wrong region with one 308 to another host of the same service; a second
+        `request` names it in messages (the URL may carry what the server put in it).
+        """
+        self.stats.requests += 1
+        status, headers, payload = await self._exchange(
+            "GET", url, request, limit=MAX_DOWNLOAD_BYTES
+        )
+        if status != HTTPStatus.OK:
+            self.stats.failures += 1
+            raise self._error(request, "", status, headers, payload)
+        return payload
+
+    async def _exchange(
+        self,
+        method: str,
+        url: URL,
+        request: str,
+        *,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        limit: int | None = None,
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """One request and its whole answer; network failures become client errors."""
+        try:
+            async with self._session.request(
+                method,
+                url,
+                json=body,
+                headers=headers,
+                allow_redirects=False,
+                timeout=self._timeout,
+            ) as resp:
+                return resp.status, resp.headers, await _read(resp, limit, request)
+        except TimeoutError:
+            self.stats.failures += 1
+            raise BlynkTimeoutError(f"{request}: no answer in time") from None
+        except aiohttp.ClientError as err:
+            # aiohttp's messages can quote the URL, and with it a device token.
+            self.stats.failures += 1
+            raise BlynkConnectionError(f"{request}: {type(err).__name__}") from None
+
+    def _region_of(self, method: str, path: str, location: str, redirected: bool) -> BlynkServer:
+        """The region a redirect points at; credentials go there only if it is the same service.
+
+        Blynk answers a wrong region with one redirect (a 308; 301, 302 and 307 are followed
+        alike, with the same method and body) to another host of the same service; a second
         redirect, another service or a downgrade to plain http would be something else.
         """
         if redirected:
             raise BlynkRegionRedirectError(f"{method} {path}: redirected twice")
+        return self.same_service(location, f"{method} {path}")
+
+    def same_service(self, location: str, request: str) -> BlynkServer:
+        """The server of a URL the server gave, if it is the same service and not a downgrade."""
         target = self._server.with_origin_of(location)
         downgrade = self._server.url.scheme == "https" and target.url.scheme == "http"
         if target.scope != self._server.scope or downgrade:
-            raise BlynkRegionRedirectError(f"{method} {path}: refused a redirect to another server")
+            raise BlynkRegionRedirectError(f"{request}: refused a redirect to another server")
         return target
 
     def _move_to(self, server: BlynkServer) -> None:
@@ -177,25 +220,57 @@ class BlynkHttp:
         payload: bytes,
     ) -> BlynkError:
         code, message = _error_text(payload)
+        request = f"{method} {path}".strip()
         text = (
-            f"{method} {path}: HTTP {status}: {self.redact(message)}"
+            f"{request}: HTTP {status}: {self.redact(message)}"
             if message
-            else (f"{method} {path}: HTTP {status}")
+            else f"{request}: HTTP {status}"
         )
+        error = self._error_of(status, code, message, text, headers)
+        error.server_message = self.redact(message)
+        return error
+
+    def _error_of(
+        self, status: int, code: str | None, message: str, text: str, headers: Mapping[str, str]
+    ) -> BlynkError:
         lowered = message.lower()
-        if status == 429:  # noqa: PLR2004
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
             self.stats.rate_limited += 1
             self.stats.last_rate_limited = datetime.now(UTC)
             return BlynkRateLimitError(text, retry_after(headers.get("Retry-After")))
-        if status == 401 or code in _OAUTH_CREDENTIAL_ERRORS or _INVALID_TOKEN_TEXT in lowered:  # noqa: PLR2004
-            return BlynkInvalidCredentialsError(text)
         if _SCOPE_TEXT in lowered:
             return BlynkScopeError(text)
-        if status in (403, 404):
+        if (
+            status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+            or code in _OAUTH_CREDENTIAL_ERRORS
+            or _INVALID_TOKEN_TEXT in lowered
+        ):
+            # The Platform API's pages list a bare 403 for a refused access token (never 401).
+            return BlynkInvalidCredentialsError(text)
+        if status == HTTPStatus.NOT_FOUND:
             return BlynkNotFoundError(text)
-        if 400 <= status < 500:  # noqa: PLR2004
+        if HTTPStatus.BAD_REQUEST <= status < HTTPStatus.INTERNAL_SERVER_ERROR:
             return BlynkInvalidValueError(text)
         return BlynkServerError(text)
+
+
+async def _read(resp: aiohttp.ClientResponse, limit: int | None, request: str) -> bytes:
+    if limit is None:
+        return await resp.read()
+    data = bytearray()
+    async for chunk in resp.content.iter_chunked(1 << 16):
+        data.extend(chunk)
+        if len(data) > limit:
+            raise BlynkResponseError(f"{request}: larger than {limit // (1 << 20)} MiB")
+    return bytes(data)
+
+
+def _query_string(query: Query) -> str:
+    """The encoded query; a bare key is written without `=`."""
+    return "&".join(
+        quote(key, safe="") if value is None else f"{quote(key, safe='')}={quote(value, safe='')}"
+        for key, value in query
+    )
 
 
 def _error_text(payload: bytes) -> tuple[str | None, str]:

@@ -4,9 +4,12 @@ Parsing is strict about what the documentation marks as required (a missing id i
 response) and lenient about the rest. Device tokens in device lists are deliberately not kept.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
+import json
+import math
 import re
 from typing import Any
 
@@ -70,6 +73,106 @@ def parse_value(raw: Any) -> Value | None:
     ):
         return Location(latitude=float(raw[1]), longitude=float(raw[0]))
     raise BlynkResponseError(f"unexpected datastream value of type {type(raw).__name__}")
+
+
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+_TRUE_TEXTS = frozenset({"1", "true", "on"})
+_FALSE_TEXTS = frozenset({"0", "false", "off"})
+
+
+def coerce_value(raw: Any, kind: DatastreamType | None) -> Value | None:
+    """Read a value as the datastream's type says, whatever JSON shape the server chose.
+
+    A STRING keeps text as text (`"123"`, `"true"`, `"null"`); numbers may come as numbers or
+    as text; a BOOLEAN reads as 1 or 0 (as Blynk answers it); a location as `[lon, lat]`, also
+    in text. Without a type, the JSON value is taken as it is (`parse_value`). A value that
+    does not fit raises `BlynkResponseError`: it affects this datastream only.
+    """
+    if raw is None:
+        return None
+    if kind is None:
+        return parse_value(raw)
+    return _READERS[kind](raw)
+
+
+def _malformed(raw: Any, kind: str) -> BlynkResponseError:
+    return BlynkResponseError(f"a {type(raw).__name__} value where {kind} was expected")
+
+
+def _as_text(raw: Any) -> str:
+    match raw:
+        case str():
+            return raw
+        case bool():
+            return "true" if raw else "false"
+        case int() | float():
+            return repr(raw)
+    raise _malformed(raw, "text")
+
+
+def _as_number(raw: Any) -> int | float:
+    number: int | float
+    if isinstance(raw, bool):
+        number = int(raw)
+    elif isinstance(raw, int | float):
+        number = raw
+    elif isinstance(raw, str) and _INTEGER_TEXT.fullmatch(text := raw.strip()):
+        number = int(text)
+    else:
+        try:
+            number = float(raw) if isinstance(raw, str) else math.nan
+        except ValueError:
+            number = math.nan
+    if not math.isfinite(number):
+        raise _malformed(raw, "a number")
+    return number
+
+
+def _as_boolean(raw: Any) -> int:
+    if isinstance(raw, str):
+        text = raw.strip().lower()
+        if text in _TRUE_TEXTS | _FALSE_TEXTS:
+            return int(text in _TRUE_TEXTS)
+    elif isinstance(raw, bool | int | float) and raw in (0, 1):
+        return int(raw)
+    raise _malformed(raw, "a boolean")
+
+
+def _as_location(raw: Any) -> Location:
+    parts = raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            parts = json.loads(text) if text.startswith("[") else text.split(",")
+        except ValueError:
+            parts = None
+    if isinstance(parts, list) and len(parts) == 2:  # noqa: PLR2004 - [lon, lat]
+        try:
+            longitude, latitude = (float(_as_number(part)) for part in parts)
+        except BlynkResponseError:
+            pass
+        else:
+            return Location(latitude=latitude, longitude=longitude)
+    raise _malformed(raw, "a location")
+
+
+def _as_integer(raw: Any) -> int | float:
+    number = _as_number(raw)
+    return int(number) if float(number).is_integer() else number  # Blynk would round
+
+
+def _as_double(raw: Any) -> float:
+    return float(_as_number(raw))
+
+
+_READERS: Mapping[DatastreamType, Callable[[Any], Value]] = {
+    DatastreamType.STRING: _as_text,
+    DatastreamType.INT: _as_integer,
+    DatastreamType.ENUM: _as_integer,
+    DatastreamType.DOUBLE: _as_double,
+    DatastreamType.BOOLEAN: _as_boolean,
+    DatastreamType.LOCATION: _as_location,
+}
 
 
 def value_to_wire(value: Value) -> bool | int | float | str | list[float]:
@@ -220,18 +323,31 @@ class DatastreamValue:
 
     datastream_id: int
     pin: str
-    value: Value | None
+    raw: Any
+    """The value as the server sent it (JSON); `value_as` reads it by the datastream's type."""
     updated_at: int | None = field(default=None, compare=False)
     """Epoch milliseconds of the last report. Not compared: an unchanged value is unchanged."""
 
+    @property
+    def value(self) -> Value | None:
+        """The value as its JSON shape says (BlynkResponseError if it has none we know)."""
+        return parse_value(self.raw)
+
+    def value_as(self, kind: DatastreamType | None) -> Value | None:
+        """The value read as the datastream's type (see `coerce_value`)."""
+        return coerce_value(self.raw, kind)
+
     @classmethod
     def from_json(cls, data: Any) -> DatastreamValue:
-        """Parse a `DataStreamValue`; `value` and `updatedAt` are absent for a never-set one."""
+        """Parse a `DataStreamValue`; `value` and `updatedAt` are absent for a never-set one.
+
+        The value is kept as sent: a malformed one affects its own datastream only.
+        """
         obj = _object(data, "datastream value")
         return cls(
             datastream_id=_int(obj, "dataStreamId"),
             pin=str(obj.get("pin", "")).lower(),
-            value=parse_value(obj.get("value")),
+            raw=obj.get("value"),
             updated_at=_opt_int(obj, "updatedAt"),
         )
 
@@ -276,6 +392,15 @@ class BatchUpdateResult:
     skipped: Mapping[str, int]
     reasons: tuple[str, ...]
     requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class Listing[T]:
+    """Every item of a paged read, and whether the pages added up to what the server counts."""
+
+    items: list[T]
+    complete: bool
+    """Every page answered and the items add up to `totalElements`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,21 +457,72 @@ def parse_batch_values(data: Any) -> dict[int, list[DatastreamValue]]:
     }
 
 
-def parse_export(data: Any) -> list[HistoryPoint]:
+SECONDS_BELOW = 100_000_000_000
+"""An export `ts` below this is in seconds (the year 5138), above it in milliseconds (1973)."""
+
+
+def parse_export(data: Any, kind: DatastreamType | None = None) -> list[HistoryPoint]:
     """Parse a Device API export in JSON: `{"data": [{"ts", "value"}, ...]}`, oldest first."""
     rows = _list(_object(data, "export").get("data"), "exported rows")
-    points = []
+    pairs = []
     for row in rows:
         obj = _object(row, "exported row")
-        value = parse_value(obj.get("value"))
+        pairs.append((obj.get("ts"), obj.get("value")))
+    return export_points(pairs, kind)
+
+
+def export_points(
+    rows: Iterable[tuple[Any, Any]], kind: DatastreamType | None
+) -> list[HistoryPoint]:
+    """Exported `(ts, value)` rows as points, oldest first.
+
+    `ts` is read as seconds or milliseconds by its magnitude, as a number or a string (the
+    docs type it UInt32 in seconds; other answers use milliseconds), or as a date and time
+    in UTC. A row whose value does not fit the datastream's type is left out.
+    """
+    points = []
+    for ts, raw in rows:
+        try:
+            value = _export_value(raw, kind)
+        except BlynkResponseError:
+            continue
         if value is not None:
-            points.append(HistoryPoint(ts=_int(obj, "ts"), value=value))
+            points.append(HistoryPoint(ts=_epoch_ms(ts), value=value))
     return sorted(points, key=lambda point: point.ts)
 
 
-def parse_pin_values(data: Any) -> dict[str, Value | None]:
-    """Parse the Device API's `{"v1": 1.0, "v4": [lon, lat]}` object."""
-    return {pin.lower(): parse_value(value) for pin, value in _object(data, "pins").items()}
+def _export_value(raw: Any, kind: DatastreamType | None) -> Value | None:
+    if kind is None and isinstance(raw, str):
+        text = raw.strip()  # a CSV cell of a datastream of unknown type: a number if it is one
+        try:
+            return _as_number(text)
+        except BlynkResponseError:
+            return text
+    return coerce_value(raw, kind)
+
+
+def _epoch_ms(raw: Any) -> int:
+    """Epoch milliseconds of an exported timestamp (seconds, milliseconds or a date-time)."""
+    if isinstance(raw, str) and not _INTEGER_TEXT.fullmatch(raw.strip()):
+        try:
+            moment = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            moment = None
+        if moment is not None:
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            return round(moment.timestamp() * 1000)
+    try:
+        number = _as_number(raw) if not isinstance(raw, bool) else math.nan
+    except BlynkResponseError:
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise BlynkResponseError("an exported row without a readable `ts`")
+    return round(number * 1000) if number < SECONDS_BELOW else round(number)
+
+
+def parse_pin_values(data: Any) -> dict[str, Any]:
+    """Parse the Device API's `{"v1": 1.0, "v4": [lon, lat]}` object: raw values by pin."""
+    return {pin.lower(): value for pin, value in _object(data, "pins").items()}
 
 
 def parse_skipped(data: Any) -> tuple[dict[str, int], list[str]]:

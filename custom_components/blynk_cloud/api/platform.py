@@ -2,7 +2,6 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-import math
 import time
 from typing import Any, cast
 
@@ -24,6 +23,7 @@ from .models import (
     DatastreamValue,
     Device,
     HistoryPoint,
+    Listing,
     Organization,
     Page,
     Template,
@@ -39,7 +39,9 @@ from .models import (
 BATCH_READ_DEVICES = 10
 """Devices per batch read, the documented maximum."""
 PAGE_SIZE = 1000
-"""The largest page the Platform API serves."""
+"""The largest page the Platform API serves; a server may serve fewer, or ignore the size."""
+MAX_PAGES = 1000
+"""A paged read stops here whatever the server says (a million items at 1,000 a page)."""
 MAX_BATCH_ROWS = 10_000
 MAX_IMPORT_POINTS = 10_000
 _API = "/api/v1/organization"
@@ -144,10 +146,15 @@ class BlynkPlatformClient(BlynkHttp):
         """The organization the OAuth client belongs to."""
         return Organization.from_json((await self._call("GET", f"{_API}/profile")).json())
 
-    async def devices(self, *, include_sub_organizations: bool = False) -> list[Device]:
-        """Every device of the organization (all pages)."""
+    async def devices(self, *, include_sub_organizations: bool = False) -> Listing[Device]:
+        """Every device of the organization (all pages), and whether the pages added up."""
         query = (("includeSubOrgDevices", "true" if include_sub_organizations else "false"),)
-        return [Device.from_json(item) for item in await self._paged(f"{_API}/devices", query)]
+        listing = await self._paged(f"{_API}/devices", query)
+        unique = {device.id: device for device in map(Device.from_json, listing.items)}
+        # A device listed twice (the list moved between two pages) counts once.
+        return Listing(
+            list(unique.values()), listing.complete and len(unique) == len(listing.items)
+        )
 
     async def device(self, device_id: int) -> Device:
         """One device."""
@@ -240,10 +247,10 @@ class BlynkPlatformClient(BlynkHttp):
             ("from", str(start_ms)),
             ("to", str(end_ms)),
         ]
-        items = await self._paged(
+        listing = await self._paged(
             f"{_API}/device/datastream/history", query, limit=limit, pace=pace
         )
-        return sorted((HistoryPoint.from_json(item) for item in items), key=lambda p: p.ts)
+        return sorted((HistoryPoint.from_json(item) for item in listing.items), key=lambda p: p.ts)
 
     async def _paged(
         self,
@@ -252,15 +259,30 @@ class BlynkPlatformClient(BlynkHttp):
         *,
         limit: int | None = None,
         pace: Callable[[], Awaitable[None]] | None = None,
-    ) -> list[Any]:
-        """Every item of a paged read, up to `limit`; the first page says how many pages."""
+    ) -> Listing[Any]:
+        """Every item of a paged read, up to `limit`.
+
+        The server may serve fewer items a page than asked, or ignore the size: after the
+        first page, pages are asked in the size it served, so that page numbers count the
+        same on both sides. Reading stops when the items add up to `totalElements`, or a page
+        comes back empty, short or repeated, or after `MAX_PAGES`.
+        """
         size = PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit))
-        first = await self._page(path, query, 0, size, pace)
-        wanted = first.total if limit is None else min(first.total, limit)
-        items = list(first.content)
-        for page in range(1, math.ceil(wanted / size)):
-            items.extend((await self._page(path, query, page, size, pace)).content)
-        return items[:wanted]
+        page = await self._page(path, query, 0, size, pace)
+        items, served = list(page.content), len(page.content)
+        for number in range(1, MAX_PAGES):
+            wanted = page.total if limit is None else min(page.total, limit)
+            if len(items) >= wanted or not served:
+                break
+            previous = page
+            page = await self._page(path, query, number, served, pace)
+            if not page.content or page.content == previous.content:
+                break
+            items.extend(page.content)
+            if len(page.content) < served:
+                break
+        wanted = page.total if limit is None else min(page.total, limit)
+        return Listing(items[:wanted], len(items) >= wanted)
 
     async def _page(
         self,
@@ -284,11 +306,7 @@ class BlynkPlatformClient(BlynkHttp):
         await self._call(
             "POST",
             f"{_API}/device/datastream",
-            body={
-                "deviceId": device_id,
-                "dataStreamId": datastream_id,
-                "value": value_to_wire(value),
-            },
+            body={"deviceId": device_id, "dataStreamId": datastream_id, "value": _wire(value)},
         )
 
     async def write_values(self, device_id: int, values: Mapping[int, Value]) -> None:
@@ -301,7 +319,7 @@ class BlynkPlatformClient(BlynkHttp):
             f"{_API}/device/datastreams",
             body={
                 "deviceId": device_id,
-                "values": {str(ds_id): value_to_wire(value) for ds_id, value in values.items()},
+                "values": {str(ds_id): _wire(value) for ds_id, value in values.items()},
             },
         )
 
@@ -335,7 +353,10 @@ class BlynkPlatformClient(BlynkHttp):
                 "/api/v1/organization/product/devices/batch-update",
                 body={
                     "fields": list(fields),
-                    "updates": [list(row) for row in chunk],
+                    "updates": [
+                        [_wire(item) if isinstance(item, bool) else item for item in row]
+                        for row in chunk
+                    ],
                     "debug": debug,
                 },
             )
@@ -363,10 +384,17 @@ class BlynkPlatformClient(BlynkHttp):
                 body={
                     "deviceId": device_id,
                     "dataStreamId": datastream_id,
-                    "values": [{"ts": ts, "value": value_to_wire(v)} for ts, v in chunk],
+                    "values": [{"ts": ts, "value": _wire(v)} for ts, v in chunk],
                 },
             ),
         )
+
+
+def _wire(value: Value) -> int | float | str | list[float]:
+    """The Platform API's raw value: a string, a number or [lon, lat]; a boolean is 1 or 0."""
+    if isinstance(value, bool):
+        return int(value)
+    return value_to_wire(value)
 
 
 def _bearer(token: str) -> dict[str, str]:
