@@ -1170,8 +1170,10 @@ async def test_import_history_within_three_months(
     reading: str,
     accepted: bool,
 ) -> None:
-    """Blynk's changelog allows three months: never refused here; a server that allows one
-    month says so itself, and its message reaches the user."""
+    """Blynk's changelog allows three months: never refused here.
+
+    A server that allows one month says so itself, and its message reaches the user.
+    """
     emulator.variants.update({"import_age": reading})
     ts = dt_util.utcnow() - timedelta(days=45)
     data = {
