@@ -15,7 +15,7 @@ from .models import DatastreamType, HistoryPoint, export_points
 
 MAX_EXPORT_BYTES = 64 << 20
 """The most an export file may hold once unpacked."""
-_ZIP = b"PK\x03\x04"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with files, an empty zip
 _GZIP = b"\x1f\x8b"
 _TS_NAMES = ("ts", "timestamp", "time", "created_at", "createdat")
 _PAIR = 2

@@ -18,6 +18,7 @@ from .errors import (
     BlynkConnectionError,
     BlynkError,
     BlynkInvalidCredentialsError,
+    BlynkInvalidHostError,
     BlynkInvalidValueError,
     BlynkNotFoundError,
     BlynkRateLimitError,
@@ -198,10 +199,15 @@ class BlynkHttp:
 
     def same_service(self, location: str, request: str) -> BlynkServer:
         """The server of a URL the server gave, if it is the same service and not a downgrade."""
-        target = self._server.with_origin_of(location)
+        try:
+            target = self._server.with_origin_of(location)
+        except BlynkInvalidHostError:
+            raise BlynkRegionRedirectError(
+                f"{request}: refused an address of another server"
+            ) from None
         downgrade = self._server.url.scheme == "https" and target.url.scheme == "http"
         if target.scope != self._server.scope or downgrade:
-            raise BlynkRegionRedirectError(f"{request}: refused a redirect to another server")
+            raise BlynkRegionRedirectError(f"{request}: refused to go to another server")
         return target
 
     def _move_to(self, server: BlynkServer) -> None:
