@@ -21,7 +21,7 @@ POST     ``/_emulator/online``                        ``{"deviceId", "online"}``
 POST     ``/_emulator/devices``                       a scenario device -> ``{"id"}``
 DELETE   ``/_emulator/devices/{id}``                  remove a device
 POST     ``/_emulator/faults``                        Fault fields + ``count``, ``path``,
-                                                      ``method``
+                                                      ``method``, ``skip``
 DELETE   ``/_emulator/faults``                        clear the faults
 GET      ``/_emulator/requests``                      -> ``{"requests": [record...]}``
 DELETE   ``/_emulator/requests``                      clear the log
@@ -61,6 +61,7 @@ _FAULT_TYPES: dict[str, tuple[type, ...]] = {
     "delay": (int, float),
     "malformed": (bool,),
     "drop": (bool,),
+    "body": (dict, list, str, int, float),
 }
 _OK = {"ok": True}
 
@@ -190,10 +191,11 @@ async def inject(request: web.Request) -> web.StreamResponse:
                 raise ControlError(f"'{name}' has the wrong type")
             fields[name] = value
     count = _int(body.get("count", 1), "count")
+    skip = _int(body.get("skip", 0), "skip")
     path, method = body.get("path"), body.get("method")
     if not isinstance(path, str | None) or not isinstance(method, str | None):
         raise ControlError("'path' and 'method' must be strings")
-    emulator_of(request).inject(Fault(**fields), count=count, path=path, method=method)
+    emulator_of(request).inject(Fault(**fields), count=count, path=path, method=method, skip=skip)
     return web.json_response(_OK)
 
 

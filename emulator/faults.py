@@ -1,8 +1,9 @@
 """Injected faults: what the next matching requests answer instead of the real thing.
 
 A :class:`Fault` is queued with a count and an optional path prefix and method
-(:meth:`FaultQueue.add`); each matching request consumes one use. Control paths
-(``/_emulator/``) are never faulted.
+(:meth:`FaultQueue.add`); each matching request consumes one use, after the first
+``skip`` matching requests (answered normally). Control paths (``/_emulator/``) are
+never faulted.
 
 Inferences: the bodies of fault answers use Blynk's ``{"error": {"message": ...}}``
 shape with ``Too many requests.`` (429), ``Internal server error.`` (500),
@@ -11,6 +12,7 @@ malformed JSON body is a truncated device list.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 _DEFAULT_MESSAGES = {
     401: "Unauthorized.",
@@ -27,8 +29,9 @@ class Fault:
 
     ``delay`` seconds pass first; then ``drop`` closes the connection without an
     answer, ``malformed`` answers a truncated JSON body (status ``status`` or 200),
-    ``status`` answers that status with an error body (and ``Retry-After`` if
-    ``retry_after`` is set); with none of these, the normal answer follows the delay.
+    ``body`` answers that JSON (status ``status`` or 200), ``status`` answers that
+    status with an error body (and ``Retry-After`` if ``retry_after`` is set); with none
+    of these, the normal answer follows the delay.
     """
 
     status: int | None = None
@@ -37,6 +40,7 @@ class Fault:
     delay: float = 0.0
     malformed: bool = False
     drop: bool = False
+    body: Any = None
 
     @classmethod
     def rate_limited(cls, retry_after: int | None = None) -> Fault:
@@ -69,6 +73,11 @@ class Fault:
         return cls(malformed=True)
 
     @classmethod
+    def answer(cls, body: Any, status: int | None = None) -> Fault:
+        """Answer ``body`` as JSON (a server's odd but well-formed answer)."""
+        return cls(body=body, status=status)
+
+    @classmethod
     def dropped(cls) -> Fault:
         """Close the connection without any answer."""
         return cls(drop=True)
@@ -88,6 +97,7 @@ class FaultRule:
     remaining: int
     path: str | None
     method: str | None
+    skip: int = 0
 
     def matches(self, path: str, method: str) -> bool:
         """Return whether a request to ``path`` with ``method`` is affected."""
@@ -103,16 +113,21 @@ class FaultQueue:
         """Start empty."""
         self.rules: list[FaultRule] = []
 
-    def add(self, fault: Fault, count: int, path: str | None, method: str | None) -> None:
-        """Queue ``fault`` for the next ``count`` matching requests."""
-        if count < 1:
-            raise ValueError("count must be at least 1")
-        self.rules.append(FaultRule(fault, count, path, method))
+    def add(
+        self, fault: Fault, count: int, path: str | None, method: str | None, skip: int = 0
+    ) -> None:
+        """Queue ``fault`` for ``count`` matching requests after the next ``skip``."""
+        if count < 1 or skip < 0:
+            raise ValueError("count must be at least 1 and skip at least 0")
+        self.rules.append(FaultRule(fault, count, path, method, skip))
 
     def take(self, path: str, method: str) -> Fault | None:
         """Consume and return the fault for this request, if any."""
         for rule in self.rules:
             if rule.matches(path, method):
+                if rule.skip:
+                    rule.skip -= 1
+                    return None
                 rule.remaining -= 1
                 if rule.remaining == 0:
                     self.rules.remove(rule)

@@ -86,6 +86,8 @@ def fault_response(fault: Fault) -> web.Response | None:
         return web.Response(
             status=fault.status or 200, body=MALFORMED_BODY, content_type="application/json"
         )
+    if fault.body is not None:
+        return web.json_response(fault.body, status=fault.status or 200)
     if fault.status is None:
         return None
     if fault.status in _BODYLESS:

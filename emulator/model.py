@@ -184,10 +184,16 @@ class Emulator:
     # Faults and the request log ---------------------------------------------------
 
     def inject(
-        self, fault: Fault, *, count: int = 1, path: str | None = None, method: str | None = None
+        self,
+        fault: Fault,
+        *,
+        count: int = 1,
+        path: str | None = None,
+        method: str | None = None,
+        skip: int = 0,
     ) -> None:
-        """Apply ``fault`` to the next ``count`` requests under ``path`` (and ``method``)."""
-        self.faults.add(fault, count, path, method)
+        """Apply ``fault`` to ``count`` requests under ``path`` (and ``method``), after ``skip``."""
+        self.faults.add(fault, count, path, method, skip)
 
     def clear_faults(self) -> None:
         """Forget every injected fault."""

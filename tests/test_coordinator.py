@@ -326,3 +326,106 @@ async def test_template_changes(
     # The new entity takes the device's new name.
     assert hass.states.get("number.front_garden_pressure").state == "1013.2"
     assert entry.state is ConfigEntryState.LOADED
+
+
+DEVICES = "/api/v1/organization/devices"
+DISCOVERY = 15 * 60
+SMALL_PAGES = {**DEMO, "variants": {**DEMO["variants"], "page_size": "capped_2"}}
+
+
+def registry_of(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str]:
+    """Registry entry ids of an entry's devices (by name) and entities (by entity id)."""
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return {
+        **{f"device {device.name}": device.id for device in devices},
+        **{entity.entity_id: entity.id for entity in entities},
+    }
+
+
+@pytest.mark.parametrize("scenario", [SMALL_PAGES])
+async def test_listed_devices_keep_their_registry_entries_through_rediscovery(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two devices a page: every discovery reads three pages; in one, the second fails."""
+    entry = await setup_entry(hass, organization_entry)
+    before = registry_of(hass, entry)
+    assert len([key for key in before if key.startswith("device ")]) == 5
+    for discovery in range(4):
+        emulator.clear_log()
+        if discovery == 2:
+            emulator.inject(Fault.server_error(), path=DEVICES, skip=1)
+        await advance(hass, freezer, DISCOVERY)
+        assert emulator.count(DEVICES) == (2 if discovery == 2 else 3)
+        assert registry_of(hass, entry) == before
+        assert hass.states.get(TEMPERATURE).state == "21.5"
+        assert hass.states.get("switch.living_room_relays_relay_1").state == "on"
+
+
+async def test_an_empty_listing_removes_nothing_on_its_own(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A server that lists nothing, without an error: devices stay, and still read."""
+    entry = await setup_entry(hass, organization_entry)
+    before = registry_of(hass, entry)
+    empty = Fault.answer({"content": [], "totalElements": 0})
+    for _ in range(2):  # short of the limit, twice: each normal listing starts the count anew
+        emulator.inject(empty, path=DEVICES, count=DEVICE_REMOVAL_DISCOVERIES - 1)
+        for step in range(DEVICE_REMOVAL_DISCOVERIES - 1):
+            emulator.set_value(1, "v1", 22.0 + step)
+            await advance(hass, freezer, DISCOVERY)
+            assert registry_of(hass, entry) == before
+            assert hass.states.get(TEMPERATURE).state == str(22.0 + step)
+        await advance(hass, freezer, DISCOVERY)
+    assert registry_of(hass, entry) == before
+    # Missing from enough complete discoveries in a row: now they are gone.
+    emulator.inject(empty, path=DEVICES, count=DEVICE_REMOVAL_DISCOVERIES)
+    for _ in range(DEVICE_REMOVAL_DISCOVERIES):
+        await advance(hass, freezer, DISCOVERY)
+    assert registry_of(hass, entry) == {}
+    assert hass.states.get(TEMPERATURE) is None
+
+
+async def test_an_incomplete_listing_never_counts(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Pages that do not add up to what the server counts prove no device gone."""
+    entry = await setup_entry(hass, organization_entry)
+    before = registry_of(hass, entry)
+    short = Fault.answer({"content": [], "totalElements": 5})
+    emulator.inject(short, path=DEVICES, count=DEVICE_REMOVAL_DISCOVERIES + 1)
+    for _ in range(DEVICE_REMOVAL_DISCOVERIES + 1):
+        await advance(hass, freezer, DISCOVERY)
+        assert registry_of(hass, entry) == before
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+
+
+async def test_a_device_left_from_an_earlier_run_leaves_after_the_limit(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A registry device this run never saw is counted like the others."""
+    organization_entry.add_to_hass(hass)
+    registry = dr.async_get(hass)
+    stale = registry.async_get_or_create(
+        config_entry_id=organization_entry.entry_id,
+        identifiers={(DOMAIN, f"{organization_entry.unique_id}_999")},
+        name="Old device",
+    )
+    await setup_entry(hass, organization_entry)  # the first complete discovery without it
+    for _ in range(DEVICE_REMOVAL_DISCOVERIES - 2):
+        await advance(hass, freezer, DISCOVERY)
+    assert registry.async_get(stale.id) is not None
+    await advance(hass, freezer, DISCOVERY)
+    assert registry.async_get(stale.id) is None

@@ -342,9 +342,13 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
                 # A pin chosen in the options that the template lacks must not stop the entry.
                 LOGGER.warning("Pins %s could not be read: %s", ", ".join(missing), err)
         for pin, raw in sorted({**dict.fromkeys(self._pins), **values}.items(), key=_pin_order):
-            if pin not in self._datastreams:
+            if pin in self._datastreams:
+                continue
+            try:
                 kind = _type_of(raw, self._pins.get(pin, EntityKind.AUTO))
-                self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)
+            except BlynkResponseError:
+                continue  # typed by its first readable value, not by a malformed one
+            self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)
         device = BlynkDevice(
             id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=dict(self._datastreams)
         )
@@ -363,7 +367,15 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
             DEVICE_MODE_DEVICE_ID, self._name
         )
         types = {pin: ds.type for pin, ds in self._datastreams.items()}
-        return {DEVICE_MODE_DEVICE_ID: self._read(device, raw, types)}
+        values = self._read(device, raw, types)
+        # A pin not typed yet whose value cannot be read stays unseen until it can be.
+        return {
+            DEVICE_MODE_DEVICE_ID: {
+                pin: value
+                for pin, value in values.items()
+                if value is not None or pin in self._datastreams
+            }
+        }
 
     @override
     async def read_connectivity(self, devices: Mapping[int, BlynkDevice]) -> dict[int, bool]:
@@ -455,14 +467,10 @@ _KIND_TYPES = {
 def _type_of(raw: Any, kind: EntityKind) -> DatastreamType:
     """The type a device-mode value suggests; for text or no value, what the chosen entity needs.
 
-    The value is read as JSON: 21 is a number, `"21"` text.
+    The value is read as JSON: 21 is a number, `"21"` text (BlynkResponseError if neither).
     """
     # Blynk answers BOOLEAN datastreams with 1 and 0, so no value reads as a boolean here.
-    try:
-        value = parse_value(raw)
-    except BlynkResponseError:
-        value = None
-    match value:
+    match parse_value(raw):
         case int():
             return DatastreamType.INT
         case float():

@@ -139,3 +139,23 @@ async def test_drop_without_transport() -> None:
 
     with pytest.raises(asyncio.CancelledError):
         _drop(Mock(transport=None))
+
+
+async def test_a_fault_after_some_normal_answers(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.server_error(), path=DEVICES, skip=1)
+    assert (await blynk.pget(DEVICES, {"size": "2"})).status == 200
+    assert (await blynk.pget(DEVICES, {"size": "2", "page": "1"})).status == 500
+    assert (await blynk.pget(DEVICES)).status == 200
+    with pytest.raises(ValueError, match="skip"):
+        blynk.emu.inject(Fault.server_error(), skip=-1)
+
+
+async def test_an_odd_but_well_formed_answer(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.answer({"content": [], "totalElements": 0}), path=DEVICES)
+    assert (await blynk.pget(DEVICES)).json() == {"content": [], "totalElements": 0}
+    assert (await blynk.pget(DEVICES)).json()["totalElements"] == 5
+    control = {"body": ["odd"], "status": 202, "path": DEVICES, "skip": 1}
+    assert (await blynk.request("POST", "/_emulator/faults", json=control)).status == 200
+    assert (await blynk.pget(DEVICES)).status == 200
+    odd = await blynk.pget(DEVICES)
+    assert (odd.status, odd.json()) == (202, ["odd"])
