@@ -7,12 +7,13 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.api import Datastream, DatastreamType
-from custom_components.blynk_cloud.const import CONF_DATASTREAMS
+from custom_components.blynk_cloud.const import CONF_DATASTREAMS, DOMAIN
 from custom_components.blynk_cloud.mapping import (
     AUTOMATIC,
     UNITS,
@@ -24,7 +25,8 @@ from custom_components.blynk_cloud.mapping import (
     on_off_values,
     unit_spec,
 )
-from tests.conftest import setup_entry
+from emulator import Emulator
+from tests.conftest import DEMO, setup_entry
 
 T = DatastreamType
 
@@ -204,6 +206,65 @@ async def test_choices_in_the_options_apply(
     assert (
         entity_registry.async_get("number.hallway_thermostat_mode").unique_id == "127.0.0.1:658_4_3"
     )
+
+
+NO_BOUNDS = {**DEMO, "variants": {"template_bounds": "absent"}}
+
+
+@pytest.mark.parametrize("scenario", [NO_BOUNDS])
+async def test_templates_without_bounds(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """The Platform API's schema shows no min/max: entities still work, the options bound them."""
+    organization_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        organization_entry,
+        options={
+            CONF_DATASTREAMS: {
+                "354:v1": {"entity": "switch"},  # Relay 2, a writable INT
+                "354:v3": {"entity": "number", "min": 5, "max": 30},  # Setpoint, a DOUBLE
+            }
+        },
+    )
+    await setup_entry(hass, organization_entry)
+    # Without bounds a writable INT is a number over Blynk's Integer range, shown as a box.
+    relay = hass.states.get("number.living_room_relays_relay_1")
+    assert (relay.state, relay.attributes["min"], relay.attributes["max"]) == (
+        "1",
+        -2_147_483_648,
+        2_147_483_647,
+    )
+    assert relay.attributes["mode"] == "box"
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": relay.entity_id, "value": 0}, blocking=True
+    )
+    assert emulator.value(2, 1) == 0
+    # A switch chosen in the options writes 1 and 0.
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.living_room_relays_relay_2"}, blocking=True
+    )
+    assert emulator.value(2, 2) == 1
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.living_room_relays_relay_2"}, blocking=True
+    )
+    assert emulator.value(2, 2) == 0
+    # The options' bounds hold for the entity and for the actions' validation.
+    setpoint = hass.states.get("number.living_room_relays_setpoint")
+    assert (setpoint.attributes["min"], setpoint.attributes["max"]) == (5, 30)
+    relays = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"{organization_entry.unique_id}_2"), organization_entry.entry_id
+    )
+    assert relays is not None
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_value",
+            {"device_id": relays.id, "datastream": "Setpoint", "value": 40},
+            blocking=True,
+        )
+    assert err.value.translation_key == "value_out_of_range"
+    assert err.value.translation_placeholders["max"] == "30"
+    assert emulator.value(2, 4) == 21.0
 
 
 @pytest.mark.parametrize("name", sorted(UNITS))
