@@ -429,3 +429,21 @@ async def test_a_device_left_from_an_earlier_run_leaves_after_the_limit(
     assert registry.async_get(stale.id) is not None
     await advance(hass, freezer, DISCOVERY)
     assert registry.async_get(stale.id) is None
+
+
+async def test_a_refused_connectivity_read_never_means_a_device_is_gone(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 403 while reading connectivity renews the token: the device stays, and reads."""
+    entry = await setup_entry(hass, organization_entry)
+    before = registry_of(hass, entry)
+    emulator.clear_log()
+    emulator.inject(Fault.forbidden(), path="/api/v1/organization/device/online")
+    await advance(hass, freezer, 5 * 60)
+    assert emulator.count("/oauth2/token") == 1
+    assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "on"
+    assert registry_of(hass, entry) == before
+    assert not any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))

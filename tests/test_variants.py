@@ -253,3 +253,50 @@ async def test_device(
     emulator.remove_device(6)
     await poll()
     assert reauth_started(hass, entry)
+
+
+@pytest.mark.parametrize(
+    ("variant", "reading"), [c for c in CASES if c.values[0] == "value_shapes"]
+)
+async def test_text_stays_text(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    organization_entry: MockConfigEntry,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    variant: str,
+    reading: str,
+) -> None:
+    """A STRING datastream keeps `123`, `true` and `null` as text, whatever the answer's shape."""
+    await setup_entry(hass, organization_entry)
+    await setup_entry(hass, device_entry)
+    for text in ("123", "true", "null"):
+        emulator.set_value(1, "v4", text)
+        await advance(hass, freezer, 60)
+        assert hass.states.get("sensor.garden_weather_status").state == text
+        assert hass.states.get("sensor.garden_weather_v4").state == text
+
+
+@pytest.mark.parametrize(
+    ("variant", "reading"), [c for c in CASES if c.values[0] == "export_quota"]
+)
+async def test_an_export_refused_for_its_quota_is_an_error(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    variant: str,
+    reading: str,
+) -> None:
+    """Over the daily export limit, the history import fails aloud: it never reads as empty."""
+    await setup_entry(hass, device_entry)
+    garden = registry_ids(hass, device_entry)["device Garden weather"]
+    data = {"device_id": garden, "start": dt_util.utcnow() - timedelta(days=2)}
+    limit = emulator.world.export_daily_limit
+    assert emulator.use_quota("export", emulator.world.devices[1], limit, limit)  # used up today
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, "import_statistics", data, blocking=True, return_response=True
+        )
+    key = {"429": "rate_limited", "500_no_data_text": "api_error"}[reading]
+    assert err.value.translation_key == key
