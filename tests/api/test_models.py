@@ -175,6 +175,8 @@ def test_export_rows_that_do_not_fit_are_left_out() -> None:
         ("48.0", DatastreamType.INT, 48),
         (48.5, DatastreamType.INT, 48.5),
         ("2", DatastreamType.ENUM, 2),
+        (True, DatastreamType.INT, 1),
+        (False, DatastreamType.DOUBLE, 0.0),
         (True, DatastreamType.BOOLEAN, 1),
         (0, DatastreamType.BOOLEAN, 0),
         (1.0, DatastreamType.BOOLEAN, 1),

@@ -5,6 +5,7 @@ import copy
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 import pytest
 
 from custom_components.blynk_cloud.api import (
@@ -289,3 +290,54 @@ async def test_wrong_region_redirect(
         assert len(moved) == 1  # later calls go to the new region directly
         redirected = [r for r in emulator.requests if r.status == 308]
         assert [r.path for r in redirected] == [TOKEN]
+
+
+def _device(device_id: int) -> dict[str, Any]:
+    return {"id": device_id, "name": f"D{device_id}", "templateId": 1, "orgId": 1}
+
+
+@pytest.mark.parametrize(
+    ("second_page", "ids", "pages"),
+    [
+        ([], [1, 2], 2),  # empty before the total is reached
+        ([_device(1), _device(2)], [1, 2], 2),  # the first page again: `page` ignored
+        ([_device(3)], [1, 2, 3], 2),  # short before the total is reached
+        # The list moved (a device listed twice); the third page repeats the second.
+        ([_device(2), _device(3)], [1, 2, 3], 3),
+    ],
+)
+async def test_pages_that_do_not_add_up(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    second_page: list[dict[str, Any]],
+    ids: list[int],
+    pages: int,
+) -> None:
+    """A listing that stops short of `totalElements` is returned, marked incomplete."""
+    asked: list[tuple[str, str]] = []
+
+    async def token(request: web.Request) -> web.Response:
+        return web.json_response({"access_token": "a" * 40, "expires_in": 3600})
+
+    async def devices(request: web.Request) -> web.Response:
+        asked.append((request.query["page"], request.query["size"]))
+        content = [_device(1), _device(2)] if request.query["page"] == "0" else second_page
+        return web.json_response({"content": content, "totalElements": 5})
+
+    app = web.Application()
+    app.router.add_post("/oauth2/token", token)
+    app.router.add_get(DEVICES, devices)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        client = BlynkPlatformClient(session, f"http://127.0.0.1:{port}", "id", "secret")
+        listing = await client.devices()
+    finally:
+        await runner.cleanup()
+    assert sorted(device.id for device in listing.items) == ids
+    assert not listing.complete
+    # The first page asked 1,000 and got 2: later pages are asked in the size served.
+    assert asked == [("0", "1000"), *((str(page), "2") for page in range(1, pages))]
