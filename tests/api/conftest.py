@@ -1,8 +1,10 @@
 """Fixtures of the client tests: a plain aiohttp session and clients of the demo scenario."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
+from aiohttp import web
 import pytest
 
 from custom_components.blynk_cloud.api import BlynkDeviceClient, BlynkPlatformClient
@@ -49,3 +51,20 @@ def platform(
 def device(session: aiohttp.ClientSession, blynk: EmulatorServer) -> BlynkDeviceClient:
     """A Device HTTPS API client of the demo weather station."""
     return BlynkDeviceClient(session, blynk.url(), demo_device("Garden weather")["token"])
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Serve `app` on 127.0.0.1 (a free port) and give its URL.
+
+    For answers the emulator never gives: odd shapes, the docs' own examples.
+    """
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()

@@ -31,6 +31,7 @@ from custom_components.blynk_cloud.api import (
     Template,
     coerce_value,
 )
+from tests.api.conftest import serving
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "blynk_docs"
 V1 = "/api/v1/organization"
@@ -63,13 +64,8 @@ async def docs(socket_enabled: None) -> AsyncIterator[DocsServer]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
-    yield server
-    await runner.cleanup()
+    async with serving(app) as server.url:
+        yield server
 
 
 @pytest.fixture

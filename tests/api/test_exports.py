@@ -19,6 +19,7 @@ from custom_components.blynk_cloud.api import (
     http,
 )
 from custom_components.blynk_cloud.api.exports import csv_rows, read_export_file, unpack
+from tests.api.conftest import serving
 
 CSV = "data_stream_name,ts,value\nTemperature,1760000000,21.5\nTemperature,1760000060,22\n"
 
@@ -116,13 +117,8 @@ async def linker(socket_enabled: None) -> AsyncIterator[tuple[str, dict[str, str
     app = web.Application()
     app.router.add_get("/external/api/data/get", data_get)
     app.router.add_get("/files/export.csv", file)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}", links
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url, links
 
 
 async def test_downloads(

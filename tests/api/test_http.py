@@ -23,6 +23,7 @@ from custom_components.blynk_cloud.api import (
 )
 from custom_components.blynk_cloud.api.http import BlynkHttp, retry_after
 from emulator import Emulator, EmulatorServer, Fault
+from tests.api.conftest import serving
 from tests.conftest import OAUTH_CLIENT, demo_device
 
 ONLINE = "/api/v1/organization/device/online"
@@ -119,13 +120,8 @@ async def odd_server(socket_enabled: None) -> AsyncIterator[str]:
     app.router.add_get("/external/api/plain", plain)
     app.router.add_get("/external/api/odd", odd_json)
     app.router.add_get("/external/api/dated", dated)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 async def test_odd_answers(session: aiohttp.ClientSession, odd_server: str) -> None:

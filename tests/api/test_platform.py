@@ -23,7 +23,7 @@ from custom_components.blynk_cloud.api import (
     Location,
 )
 from emulator import Emulator, EmulatorServer, Fault
-from tests.api.conftest import FakeClock
+from tests.api.conftest import FakeClock, serving
 from tests.conftest import DEMO, OAUTH_CLIENT, UNSCOPED_CLIENT, fleet
 
 TOKEN = "/oauth2/token"
@@ -267,11 +267,13 @@ async def test_unauthorized_twice(platform: BlynkPlatformClient, emulator: Emula
     assert emulator.count(TOKEN) == 2
 
 
+@pytest.mark.parametrize("status", ["308", "301", "302", "307"])  # the `redirect` variant
 async def test_wrong_region_redirect(
-    session: aiohttp.ClientSession, emulator: Emulator, socket_enabled: None
+    session: aiohttp.ClientSession, emulator: Emulator, socket_enabled: None, status: str
 ) -> None:
     scenario = copy.deepcopy(DEMO)
     scenario["oauth_clients"][0]["region"] = "ny3"
+    scenario["variants"] = {**DEMO["variants"], "redirect": status}
     emulator.load(scenario)
     moved: list[BlynkServer] = []
     async with EmulatorServer(emulator) as server:
@@ -288,7 +290,7 @@ async def test_wrong_region_redirect(
         assert emulator.value(1, 1) == 19.5
         await client.organization()
         assert len(moved) == 1  # later calls go to the new region directly
-        redirected = [r for r in emulator.requests if r.status == 308]
+        redirected = [r for r in emulator.requests if r.status == int(status)]
         assert [r.path for r in redirected] == [TOKEN]
 
 
@@ -327,16 +329,9 @@ async def test_pages_that_do_not_add_up(
     app = web.Application()
     app.router.add_post("/oauth2/token", token)
     app.router.add_get(DEVICES, devices)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        client = BlynkPlatformClient(session, f"http://127.0.0.1:{port}", "id", "secret")
+    async with serving(app) as url:
+        client = BlynkPlatformClient(session, url, "id", "secret")
         listing = await client.devices()
-    finally:
-        await runner.cleanup()
     assert sorted(device.id for device in listing.items) == ids
     assert not listing.complete
     # The first page asked 1,000 and got 2: later pages are asked in the size served.

@@ -1,6 +1,5 @@
 """The client against every reading the emulator can play (emulator/variants.py)."""
 
-import copy
 from typing import Any
 
 import aiohttp
@@ -12,14 +11,13 @@ from custom_components.blynk_cloud.api import (
     BlynkPlatformClient,
     BlynkRateLimitError,
     BlynkScopeError,
-    BlynkServer,
     BlynkServerError,
     DatastreamType,
     platform as platform_module,
 )
 from emulator import Emulator, EmulatorServer
 from emulator.variants import CATALOG
-from tests.conftest import DEMO, OAUTH_CLIENT, UNSCOPED_CLIENT, demo_device, fleet
+from tests.conftest import OAUTH_CLIENT, UNSCOPED_CLIENT, demo_device, fleet
 
 TOKEN = "/oauth2/token"
 DEVICES = "/api/v1/organization/devices"
@@ -131,32 +129,6 @@ async def test_booleans_are_written_as_numbers(
     assert emulator.value(2, 3) == 1
     sent = [record.body for record in emulator.requests if record.method == "POST"]
     assert all("true" not in str(body).lower() for body in sent), sent
-
-
-@pytest.mark.parametrize("reading", readings("redirect"))
-async def test_every_redirect_is_followed_once(
-    session: aiohttp.ClientSession, emulator: Emulator, socket_enabled: None, reading: str
-) -> None:
-    scenario = copy.deepcopy(DEMO)
-    scenario["oauth_clients"][0]["region"] = "ny3"
-    scenario["variants"] = {"redirect": reading}
-    emulator.load(scenario)
-    moved: list[BlynkServer] = []
-    async with EmulatorServer(emulator) as server:
-        client = BlynkPlatformClient(
-            session,
-            server.url("fra1"),
-            OAUTH_CLIENT["client_id"],
-            OAUTH_CLIENT["client_secret"],
-            on_server_change=moved.append,
-        )
-        await client.write_value(1, 1, 19.5)  # the POST is re-sent with its body
-        assert [target.host for target in moved] == [server.url("ny3")]
-        assert emulator.value(1, 1) == 19.5
-        device = BlynkDeviceClient(
-            session, server.url("fra1"), demo_device("Cabin weather")["token"]
-        )
-        assert (await device.get_all())["v1"] == 8.4
 
 
 @pytest.mark.parametrize("reading", readings("device_get_keys"))
