@@ -447,3 +447,23 @@ async def test_a_refused_connectivity_read_never_means_a_device_is_gone(
     assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "on"
     assert registry_of(hass, entry) == before
     assert not any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+
+async def test_a_device_missing_for_a_while_costs_no_extra_reads(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Kept while missing, a device is not taken for a new one at each discovery."""
+    await setup_entry(hass, organization_entry)
+    emulator.remove_device(2)
+    await advance(hass, freezer, DISCOVERY)
+    emulator.clear_log()
+    for _ in range(3):  # up to and with the next discovery
+        await advance(hass, freezer, 5 * 60)
+    assert emulator.count(DEVICES) == 1
+    # One connectivity request per known device (the missing one included) each time, one
+    # values read each time: the discovery asked for nothing more.
+    assert emulator.count("/api/v1/organization/device/online") == 3 * 5
+    assert emulator.count(BATCH) == 3
