@@ -3,7 +3,8 @@
 It follows the Blynk documentation (``/work/shared/blynk-docs``): the OAuth2 token
 endpoint, the Platform API, the Device HTTPS API and regional redirects, with the
 documented paths, parameters, JSON shapes, status codes and error texts. Where the
-docs are silent, each module lists its choices in an "Inferences" section.
+docs are silent, each module lists its choices in an "Inferences" section; where they
+allow several readings, ``variants`` lists them and a scenario picks one.
 
 Typical use::
 
@@ -20,6 +21,7 @@ Modules:
 - ``scenario``: the scenario format (documented there) and :func:`load_scenario`;
   ``state``: building and validating it; ``entities``: the data classes;
   ``fleet``: :func:`fleet_scenario`; ``scenarios/demo.json``: the demo.
+- ``variants``: every behaviour the docs leave open, its readings and their sources.
 - ``values``: datastream types, parsing, clamping; ``properties``: widget properties.
 - ``tokens``: OAuth2 tokens; ``faults``: :class:`Fault`; ``records``:
   :class:`RequestRecord` and redaction; ``errors``: error texts.
