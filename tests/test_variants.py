@@ -29,7 +29,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.blynk_cloud.config_flow import device_unique_id
-from custom_components.blynk_cloud.const import CONF_MODE, DOMAIN, Mode
+from custom_components.blynk_cloud.const import CONF_DATASTREAMS, CONF_MODE, DOMAIN, Mode
 from emulator import Emulator, EmulatorServer
 from emulator.variants import VARIANTS
 from tests.conftest import DEMO, OAUTH_CLIENT, ORGANIZATION, advance, demo_device, setup_entry
@@ -300,3 +300,29 @@ async def test_an_export_refused_for_its_quota_is_an_error(
         )
     key = {"429": "rate_limited", "500_no_data_text": "api_error"}[reading]
     assert err.value.translation_key == key
+
+
+@pytest.mark.parametrize(
+    ("variant", "reading"), [c for c in CASES if c.values[0] == "device_get_keys"]
+)
+async def test_chosen_pins_are_read_with_bare_keys(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    caplog: pytest.LogCaptureFixture,
+    variant: str,
+    reading: str,
+) -> None:
+    """A pin chosen in the options that has no value yet is read with `get`, as documented."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Cabin weather",
+        unique_id=device_unique_id(CABIN["token"]),
+        data={CONF_MODE: Mode.DEVICE, CONF_HOST: blynk.url("ny3"), CONF_TOKEN: CABIN["token"]},
+        options={CONF_DATASTREAMS: {"v4": {"entity": "sensor"}}},
+    )
+    await setup_entry(hass, entry)
+    (read,) = [record for record in emulator.requests if record.path == "/external/api/get"]
+    assert (read.query, read.status) == ((("token", "REDACTED"), ("v4", "")), 200)
+    assert hass.states.get("sensor.cabin_weather_v4").state == STATE_UNKNOWN
+    assert "could not be read" not in caplog.text
