@@ -5,16 +5,21 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
+import probatio
 
 from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
 from .backend import Backend, DeviceBackend, OrganizationBackend
+from .composition import ROLES, Composition, PartKind, parse as parse_composition
 from .const import (
+    CONF_COMBINED,
     CONF_DATASTREAMS,
+    CONF_DISABLED_PROFILES,
     CONF_HISTORY_DAYS,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MODE,
     DEFAULT_HISTORY_DAYS,
     DOMAIN,
+    LOGGER,
     REQUEST_TIMEOUT,
     Mode,
 )
@@ -27,17 +32,24 @@ from .coordinator import (
 )
 from .entity import async_remove_superseded_entities
 from .issues import async_check_entity_limit, async_check_message_quota, async_region_moved
-from .mapping import Override
+from .mapping import EntityKind, Override
+from .profiles import async_get_profiles
 from .services import async_setup_services
 from .statistics import StatisticsImporter, import_budget, recorder_loaded
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
+    Platform.CLIMATE,
+    Platform.COVER,
     Platform.DEVICE_TRACKER,
+    Platform.FAN,
+    Platform.LIGHT,
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TEXT,
+    Platform.VALVE,
+    Platform.WATER_HEATER,
 ]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -54,9 +66,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         key: Override.from_options(choice)
         for key, choice in entry.options.get(CONF_DATASTREAMS, {}).items()
     }
+    combined = _combined(entry)
     async_region_moved(hass, entry, None)  # said once, at the move; a new start is quiet
-    backend = _backend(hass, entry, overrides)
-    discovery = BlynkDiscoveryCoordinator(hass, entry, backend)
+    backend = _backend(hass, entry, overrides, combined)
+    disabled = set(entry.options.get(CONF_DISABLED_PROFILES, []))
+    profiles = tuple(
+        profile
+        for profile in await async_get_profiles(hass)
+        if profile.serves(backend.client.server) and profile.id not in disabled
+    )
+    discovery = BlynkDiscoveryCoordinator(hass, entry, backend, profiles)
     await discovery.async_config_entry_first_refresh()
     values = BlynkValuesCoordinator(hass, entry, backend, discovery)
     await values.async_config_entry_first_refresh()
@@ -79,6 +98,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         connectivity=connectivity,
         overrides=overrides,
         statistics=statistics,
+        combined=combined,
     )
     async_remove_superseded_entities(hass, entry)
 
@@ -107,8 +127,37 @@ async def async_unload_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> bo
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
+def _combined(entry: BlynkConfigEntry) -> dict[str, tuple[Composition, ...]]:
+    """The options' whole-device entities; one the options flow would refuse is skipped."""
+    combined: dict[str, tuple[Composition, ...]] = {}
+    for template_key, items in entry.options.get(CONF_COMBINED, {}).items():
+        compositions = []
+        for item in items:
+            try:
+                compositions.append(parse_composition(item))
+            except probatio.Invalid as err:
+                LOGGER.warning("A combined entity of %s is not valid: %s", entry.title, err)
+        combined[template_key] = tuple(compositions)
+    return combined
+
+
+# Device mode reads a chosen pin before it has a value: its type then follows what it plays.
+_PIN_KINDS = {
+    PartKind.SETTING: EntityKind.NUMBER,
+    PartKind.READING: EntityKind.NUMBER,
+    PartKind.RANGE: EntityKind.NUMBER,
+    PartKind.SWITCH: EntityKind.SWITCH,
+    PartKind.CHOICE: EntityKind.SWITCH,
+    PartKind.STATUS: EntityKind.SWITCH,
+    PartKind.COLOR: EntityKind.TEXT,
+}
+
+
 def _backend(
-    hass: HomeAssistant, entry: BlynkConfigEntry, overrides: dict[str, Override]
+    hass: HomeAssistant,
+    entry: BlynkConfigEntry,
+    overrides: dict[str, Override],
+    combined: dict[str, tuple[Composition, ...]],
 ) -> Backend[BlynkPlatformClient] | Backend[BlynkDeviceClient]:
     session = async_get_clientsession(hass)
 
@@ -142,5 +191,13 @@ def _backend(
         ),
         entry.entry_id,
         entry.title,
-        pins={key: override.entity for key, override in overrides.items()},
+        pins={
+            **{
+                part.pin: _PIN_KINDS[ROLES[composition.platform][role].kind]
+                for compositions in combined.values()
+                for composition in compositions
+                for role, part in composition.parts.items()
+            },
+            **{key: override.entity for key, override in overrides.items()},
+        },
     )

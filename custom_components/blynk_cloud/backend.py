@@ -35,10 +35,12 @@ from .api import (
 from .api.http import BlynkHttp
 from .const import DOMAIN, LOGGER, Mode
 from .mapping import EntityKind
+from .profiles import Profile
 
 MANUFACTURER = "Blynk"
 DEVICE_MODE_DEVICE_ID = 0
 """A device-mode entry holds exactly one device; it has no Blynk id the Device API reveals."""
+DEVICE_MODE_TEMPLATE_KEY = "device"
 
 type Values = Mapping[int, Mapping[str, Value | None]]
 """Current values: Blynk device id -> pin -> value (None: never set, or not readable)."""
@@ -54,6 +56,8 @@ class BlynkDevice:
     model: str | None = None
     hardware: HardwareInfo | None = None
     datastreams: Mapping[str, Datastream] = field(default_factory=dict)
+    profile: Profile | None = None
+    """The known product this device is (its profile is switched on)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,10 @@ class Backend[ClientT: BlynkHttp](ABC):
         """The key of a datastream's options: shared by every device of a template."""
 
     @abstractmethod
+    def template_key(self, device: BlynkDevice) -> str:
+        """The key of a device's combined entities in the options: shared by its template."""
+
+    @abstractmethod
     def device_key(self, device: BlynkDevice) -> str:
         """A stable identifier of a device, scoped to the organization or the entry."""
 
@@ -143,8 +151,8 @@ class Backend[ClientT: BlynkHttp](ABC):
         return DeviceInfo(
             identifiers={(DOMAIN, self.device_key(device))},
             name=device.name,
-            manufacturer=MANUFACTURER,
-            model=device.model,
+            manufacturer=device.profile.manufacturer if device.profile else MANUFACTURER,
+            model=device.model or (device.profile.name if device.profile else None),
             model_id=hardware.template_code if hardware else None,
             sw_version=hardware.firmware_version if hardware else None,
             hw_version=hardware.board_type if hardware else None,
@@ -302,6 +310,10 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
         return f"{device.template_id}:{datastream.pin}"
 
     @override
+    def template_key(self, device: BlynkDevice) -> str:
+        return str(device.template_id)
+
+    @override
     def device_key(self, device: BlynkDevice) -> str:
         return f"{self._scope}_{device.id}"
 
@@ -426,6 +438,10 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
     @override
     def datastream_key(self, device: BlynkDevice, datastream: Datastream) -> str:
         return datastream.pin
+
+    @override
+    def template_key(self, device: BlynkDevice) -> str:
+        return DEVICE_MODE_TEMPLATE_KEY
 
     @override
     def device_key(self, device: BlynkDevice) -> str:

@@ -6,11 +6,11 @@ values alone, and a poll never pays for discovery.
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import math
 import time
-from typing import Any, override
+from typing import Any, NamedTuple, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import BATCH_READ_DEVICES, Datastream, Value
 from .backend import Backend, BlynkDevice, Discovery, Values
+from .composition import Composition, fit, pins_of
 from .const import (
     CONNECTIVITY_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
@@ -36,10 +37,19 @@ from .const import (
 )
 from .errors import translate_errors
 from .issues import SCOPE_NOT_ENABLED, async_check_removed_datastreams, async_scope_not_enabled
-from .mapping import AUTOMATIC, EntityKind, Override, decide
+from .mapping import AUTOMATIC, Decision, EntityKind, Override, decide
+from .profiles import Profile, recognize
 from .statistics import StatisticsImporter
 
 type BlynkConfigEntry = ConfigEntry[BlynkRuntimeData]
+
+
+class Fit(NamedTuple):
+    """A wanted whole-device entity, what of it a device can play, and what not (role: why)."""
+
+    wanted: Composition
+    composition: Composition | None
+    problems: dict[str, str]
 
 
 @dataclass(kw_only=True, slots=True)
@@ -53,11 +63,55 @@ class BlynkRuntimeData:
     overrides: Mapping[str, Override]
     """The options' per-datastream choices, by `Backend.datastream_key`."""
     statistics: StatisticsImporter
+    combined: Mapping[str, tuple[Composition, ...]] = field(default_factory=dict)
+    """The options' whole-device entities, by `Backend.template_key`."""
     _beyond_limit: tuple[Mapping[int, BlynkDevice], frozenset[tuple[int, str]]] | None = None
+    _fits: (
+        tuple[Mapping[int, BlynkDevice], dict[int, tuple[BlynkDevice, tuple[Fit, ...]]]] | None
+    ) = None
 
     def override(self, device: BlynkDevice, datastream: Datastream) -> Override:
         """The user's choice for a datastream, or the automatic one."""
         return self.overrides.get(self.backend.datastream_key(device, datastream), AUTOMATIC)
+
+    def wanted(self, device: BlynkDevice) -> tuple[Composition, ...]:
+        """The device's whole-device entities: the options', then its profile's other ones."""
+        own = self.combined.get(self.backend.template_key(device), ())
+        keys = {composition.key for composition in own}
+        known = device.profile.compositions if device.profile else ()
+        return (*own, *(composition for composition in known if composition.key not in keys))
+
+    def fits(self, device: BlynkDevice) -> tuple[Fit, ...]:
+        """What the device can play of each wanted whole-device entity (`composition.fit`)."""
+        devices = self.discovery.data
+        if self._fits is None or self._fits[0] is not devices:
+            self._fits = (devices, {})
+        cache = self._fits[1]
+        if (found := cache.get(device.id)) is None or found[0] is not device:
+            check_types = self.backend.mode is Mode.ORGANIZATION  # device mode guesses types
+            fits = tuple(
+                Fit(wanted, *fit(wanted, device.datastreams, check_types=check_types))
+                for wanted in self.wanted(device)
+            )
+            found = cache[device.id] = (device, fits)
+        return found[1]
+
+    def compositions(self, device: BlynkDevice) -> tuple[Composition, ...]:
+        """The whole-device entities the device has the parts for."""
+        return tuple(f.composition for f in self.fits(device) if f.composition is not None)
+
+    def decide(self, device: BlynkDevice, datastream: Datastream) -> Decision:
+        """The entity of a datastream: none when a whole-device entity uses it.
+
+        Unless the user chose an entity for the datastream, or keeps the datastreams'
+        entities: then as `mapping.decide` says.
+        """
+        override = self.override(device, datastream)
+        if override.entity is EntityKind.AUTO and datastream.pin in pins_of(
+            self.compositions(device)
+        ):
+            return Decision(EntityKind.NONE, "part of a combined entity")
+        return decide(datastream, override)
 
     def beyond_entity_limit(self) -> frozenset[tuple[int, str]]:
         """Datastream entities (device id, pin) to create disabled, to stay within the limit.
@@ -73,7 +127,7 @@ class BlynkRuntimeData:
                 (device.id, datastream.pin)
                 for device in sorted(devices.values(), key=lambda device: device.id)
                 for datastream in device.datastreams.values()
-                if decide(datastream, self.override(device, datastream)).kind is not EntityKind.NONE
+                if self.decide(device, datastream).kind is not EntityKind.NONE
             ]
             room = ENABLED_ENTITY_LIMIT - len(devices) - RESERVED_ENTITIES
             self._beyond_limit = (devices, frozenset(keys[max(room, 0) :]))
@@ -140,8 +194,17 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
     consecutive complete discoveries; until then it stays, its entities unavailable.
     """
 
-    def __init__(self, hass: HomeAssistant, entry: BlynkConfigEntry, backend: Backend[Any]) -> None:
-        """Device mode has nothing to rediscover on its own: its values reveal new pins."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: BlynkConfigEntry,
+        backend: Backend[Any],
+        profiles: tuple[Profile, ...] = (),
+    ) -> None:
+        """Device mode has nothing to rediscover on its own: its values reveal new pins.
+
+        `profiles` are the switched-on product profiles of the entry's server.
+        """
         super().__init__(
             hass,
             entry,
@@ -152,10 +215,15 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
         self._known: Mapping[int, BlynkDevice] | None = None
         self._misses: dict[str, int] = {}
         """Registry device id -> consecutive complete discoveries that did not list it."""
+        self._profiles = profiles
 
     @override
     async def _fetch(self) -> Mapping[int, BlynkDevice]:
         discovery = await self.backend.discover()
+        discovery = replace(
+            discovery,
+            devices={key: self._with_profile(device) for key, device in discovery.devices.items()},
+        )
         devices = self._settle(discovery)
         registry = dr.async_get(self.hass)
         for device in discovery.devices.values():  # names and firmware change in Blynk too
@@ -171,6 +239,21 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
             self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
         self._known = devices
         return devices
+
+    def _with_profile(self, device: BlynkDevice) -> BlynkDevice:
+        """The device as its product profile knows it; device mode takes the profile's pins."""
+        template_code = device.hardware.template_code if device.hardware else None
+        profile = recognize(self._profiles, device.datastreams, template_code, device.model)
+        if profile is None:
+            return device
+        if self.backend.mode is Mode.ORGANIZATION:
+            return replace(device, profile=profile)
+        # The profile names and types the pins this device has (a model may lack some).
+        datastreams = {
+            pin: profile.datastreams.get(pin, datastream)
+            for pin, datastream in device.datastreams.items()
+        }
+        return replace(device, profile=profile, datastreams=datastreams)
 
     def _settle(self, discovery: Discovery) -> dict[int, BlynkDevice]:
         """The devices to keep: those listed, and those missing for too short a while.

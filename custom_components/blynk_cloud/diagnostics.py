@@ -12,7 +12,6 @@ from .api import Location, Value
 from .backend import BlynkDevice
 from .const import DOMAIN
 from .coordinator import BlynkConfigEntry, BlynkCoordinator, BlynkRuntimeData
-from .mapping import decide
 
 TO_REDACT = {
     CONF_CLIENT_SECRET,
@@ -107,6 +106,8 @@ def _device(runtime: BlynkRuntimeData, device: BlynkDevice) -> dict[str, Any]:
         "hardware": asdict(device.hardware) if device.hardware else None,
         "online": runtime.connectivity.data.get(device.id),
         "read": values is not None,
+        "profile": device.profile.id if device.profile else None,
+        "combined": [composition.to_data() for composition in runtime.compositions(device)],
         "datastreams": [
             {
                 "pin": datastream.pin,
@@ -118,9 +119,7 @@ def _device(runtime: BlynkRuntimeData, device: BlynkDevice) -> dict[str, Any]:
                 "min": datastream.min,
                 "max": datastream.max,
                 "writable": datastream.writable,
-                "entity": (
-                    decision := decide(datastream, runtime.override(device, datastream))
-                ).kind,
+                "entity": (decision := runtime.decide(device, datastream)).kind,
                 "reason": decision.reason,
                 "value": _value((values or {}).get(datastream.pin)),
             }

@@ -5,6 +5,7 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any, override
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import Entity
@@ -13,6 +14,8 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Datastream, Value
 from .backend import BlynkDevice
+from .composition import Composition, mismatches
+from .const import LOGGER, Mode
 from .coordinator import (
     BlynkConfigEntry,
     BlynkCoordinator,
@@ -20,7 +23,7 @@ from .coordinator import (
     BlynkValuesCoordinator,
 )
 from .errors import action_errors
-from .mapping import EntityKind, Override, decide
+from .mapping import EntityKind, Override
 
 
 class BlynkEntity[CoordinatorT: BlynkCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
@@ -117,14 +120,57 @@ def async_add_datastream_entities(
         found: dict[Hashable, Callable[[], Entity]] = {}
         for device in runtime.discovery.data.values():
             for datastream in device.datastreams.values():
-                override = runtime.override(device, datastream)
-                if decide(datastream, override).kind is kind:
+                if runtime.decide(device, datastream).kind is kind:
                     found[device.id, datastream.pin] = partial(
-                        factory, runtime, device, datastream, override
+                        factory, runtime, device, datastream, runtime.override(device, datastream)
                     )
         return found
 
     _async_follow_discovery(entry, candidates, async_add_entities)
+
+
+type ComposedEntityFactory = Callable[[BlynkRuntimeData, BlynkDevice, Composition], Entity]
+
+
+def async_add_composed_entities(
+    entry: BlynkConfigEntry,
+    platform: Platform,
+    factory: ComposedEntityFactory,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the whole-device entities of `platform` whose datastreams the device has."""
+    warned: set[tuple[int, str]] = set()
+
+    def candidates(runtime: BlynkRuntimeData) -> dict[Hashable, Callable[[], Entity]]:
+        found: dict[Hashable, Callable[[], Entity]] = {}
+        for device in runtime.discovery.data.values():
+            for composition in runtime.compositions(device):
+                if composition.platform is not platform:
+                    continue
+                if problems := _misfits(runtime, device, composition):
+                    if (device.id, composition.key) not in warned:
+                        warned.add((device.id, composition.key))
+                        LOGGER.warning(
+                            "%s of %s is not created: %s",
+                            composition.key,
+                            device.name,
+                            ", ".join(f"{role} ({reason})" for role, reason in problems.items()),
+                        )
+                    continue
+                found[device.id, composition.key] = partial(factory, runtime, device, composition)
+        return found
+
+    _async_follow_discovery(entry, candidates, async_add_entities)
+
+
+def _misfits(
+    runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+) -> dict[str, str]:
+    """Parts the device cannot play; device mode only guesses types, so only presence counts."""
+    problems = mismatches(composition, device.datastreams)
+    if runtime.backend.mode is Mode.DEVICE:
+        return {role: reason for role, reason in problems.items() if reason == "missing"}
+    return problems
 
 
 def async_add_device_entities(
@@ -178,9 +224,7 @@ def async_remove_superseded_entities(hass: HomeAssistant, entry: BlynkConfigEntr
     """
     runtime = entry.runtime_data
     kinds = {
-        runtime.backend.unique_id(device, datastream): decide(
-            datastream, runtime.override(device, datastream)
-        ).kind
+        runtime.backend.unique_id(device, datastream): runtime.decide(device, datastream).kind
         for device in runtime.discovery.data.values()
         for datastream in device.datastreams.values()
     }

@@ -6,7 +6,7 @@ value against the datastream before anything is sent. API failures become transl
 through `action_errors`, which also starts reauth when the credentials stopped working.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum, auto
@@ -307,10 +307,9 @@ async def _set_value(call: ServiceCall) -> None:
     """Write one datastream of one device."""
     target = _target(call)
     stream = _datastream(target, call.data[ATTR_DATASTREAM])
-    value = _value(target, stream, call.data[ATTR_VALUE])
-    async with action_errors(call.hass, target.entry):
-        await target.runtime.backend.write(target.device, stream.datastream, value)
-    target.runtime.values.async_set_values(target.device.id, {stream.datastream.pin: value})
+    await _async_send(
+        call.hass, target, [(stream.datastream, _value(target, stream, call.data[ATTR_VALUE]))]
+    )
 
 
 async def _set_values(call: ServiceCall) -> None:
@@ -326,10 +325,45 @@ async def _set_values(call: ServiceCall) -> None:
             # The Device API's batch takes one value per pin; a location needs two.
             raise _error("location_in_batch", target, stream)
         writes[stream.datastream.pin] = (stream.datastream, value)
-    async with action_errors(call.hass, target.entry):
-        await target.runtime.backend.write_many(target.device, list(writes.values()))
+    await _async_send(call.hass, target, list(writes.values()), batch=True)
+
+
+async def async_write_values(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    device: BlynkDevice,
+    writes: Sequence[tuple[Datastream, Any]],
+) -> None:
+    """Check values against their datastreams and send them: one request for several.
+
+    The path of the `set_value` and `set_values` actions, for entities that set several
+    datastreams at once (a thermostat's mode and power).
+    """
+    runtime: BlynkRuntimeData = entry.runtime_data
+    target = _Target(entry=entry, runtime=runtime, device=device, name=device.name)
+    checked = [
+        (datastream, _value(target, _Stream(datastream, _source(target, datastream.pin)), raw))
+        for datastream, raw in writes
+    ]
+    await _async_send(hass, target, checked)
+
+
+async def _async_send(
+    hass: HomeAssistant,
+    target: _Target,
+    writes: Sequence[tuple[Datastream, Value]],
+    *,
+    batch: bool = False,
+) -> None:
+    """Send checked values (one request), then show them at once."""
+    backend = target.runtime.backend
+    async with action_errors(hass, target.entry):
+        if batch or len(writes) > 1:
+            await backend.write_many(target.device, writes)
+        else:
+            await backend.write(target.device, *writes[0])
     target.runtime.values.async_set_values(
-        target.device.id, {datastream.pin: value for datastream, value in writes.values()}
+        target.device.id, {datastream.pin: value for datastream, value in writes}
     )
 
 

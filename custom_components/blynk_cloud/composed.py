@@ -1,0 +1,273 @@
+"""The base of whole-device entities: parts read from the poll, writes batched and checked."""
+
+from collections.abc import Hashable, Mapping
+from typing import Any, override
+
+from homeassistant.util.percentage import percentage_to_ranged_value, ranged_value_to_percentage
+
+from .api import Datastream, DatastreamType, Value
+from .backend import BlynkDevice
+from .composition import ROLES, Composition, Part, as_number
+from .coordinator import BlynkRuntimeData, BlynkValuesCoordinator
+from .entity import BlynkEntity
+from .mapping import is_on, number_bounds, on_off_values, unit_spec
+from .services import async_write_values
+
+
+class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
+    """An entity made of several datastreams of one device."""
+
+    def __init__(
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+    ) -> None:
+        """The device's main entity when the composition has no name of its own."""
+        super().__init__(runtime.values, runtime, device)
+        self.composition = composition
+        self._attr_unique_id = f"{runtime.backend.device_key(device)}_{composition.key}"
+        self._attr_name = composition.name
+        self._datastreams: dict[str, Datastream] = {
+            role: device.datastreams[part.pin] for role, part in composition.parts.items()
+        }
+
+    def has(self, role: str) -> bool:
+        """Whether a datastream plays this part."""
+        return role in self._datastreams
+
+    def part(self, role: str) -> Part:
+        """The part of a role (callers check `has` first)."""
+        return self.composition.parts[role]
+
+    def value(self, role: str) -> Value | None:
+        """The current value of a part's datastream (None: no part, or no value)."""
+        if (datastream := self._datastreams.get(role)) is None:
+            return None
+        return self.coordinator.data.get(self.device.id, {}).get(datastream.pin)
+
+    def number(self, role: str) -> float | None:
+        """The current value of a part as a number."""
+        return as_number(self.value(role))
+
+    @override
+    def _state_key(self) -> Hashable:
+        return tuple(self.value(role) for role in self._datastreams)
+
+    # Switches
+
+    def on_off(self, role: str) -> tuple[Value, Value]:
+        """What a SWITCH part writes for on and off: the part's, else the datastream's."""
+        datastream = self._datastreams[role]
+        part = self.part(role)
+        on, off = on_off_values(datastream, self.runtime.override(self.device, datastream))
+        return (on if part.on is None else part.on), (off if part.off is None else part.off)
+
+    def is_switched_on(self, role: str) -> bool | None:
+        """Whether a SWITCH part is on (None: no value yet)."""
+        on, off = self.on_off(role)
+        value = self.value(role)
+        if value is not None and _same(value, on):
+            return True
+        return is_on(value, off)
+
+    # Ranges
+
+    def bounds(self, role: str) -> tuple[float, float]:
+        """A RANGE part's bounds: the part's, the options', the template's, else the role's."""
+        datastream = self._datastreams[role]
+        part = self.part(role)
+        override = self.runtime.override(self.device, datastream)
+        default = ROLES[self.composition.platform][role].default_range or (0.0, 100.0)
+        low = next(v for v in (part.min, override.min, datastream.min, default[0]) if v is not None)
+        high = next(
+            v for v in (part.max, override.max, datastream.max, default[1]) if v is not None
+        )
+        return low, high
+
+    def fraction(self, role: str) -> float | None:
+        """Where a RANGE part's value lies between its bounds, 0 to 1."""
+        if (number := self.number(role)) is None:
+            return None
+        low, high = self.bounds(role)
+        return min(max((number - low) / (high - low), 0.0), 1.0)
+
+    def scaled(self, role: str, fraction: float) -> float:
+        """The RANGE value at a fraction of its bounds (whole numbers for INT and ENUM)."""
+        low, high = self.bounds(role)
+        value = low + fraction * (high - low)
+        if self._datastreams[role].type is not DatastreamType.DOUBLE:
+            return round(value)
+        return value
+
+    def speeds(self, role: str) -> tuple[float, float]:
+        """The values of a RANGE part that are on: a minimum of 0 (or less) means off."""
+        low, high = self.bounds(role)
+        return (low + self.step_of(role), high) if low <= 0 else (low, high)
+
+    def percentage_of(self, role: str) -> int | None:
+        """A RANGE part as a percentage of its speeds (0: off)."""
+        if (number := self.number(role)) is None:
+            return None
+        first, high = self.speeds(role)
+        if number < first:
+            return 0
+        return ranged_value_to_percentage((first, high), min(number, high))
+
+    def from_percentage(self, role: str, percentage: float) -> float:
+        """The RANGE value of a percentage (0: the minimum, off where 0 means off)."""
+        first, high = self.speeds(role)
+        if percentage <= 0:
+            return self.bounds(role)[0]
+        value = percentage_to_ranged_value((first, high), percentage)
+        if self._datastreams[role].type is not DatastreamType.DOUBLE:
+            value = round(value)
+        return min(max(value, first), high)
+
+    def step_of(self, role: str) -> float:
+        """The smallest change of a part: 1 for whole numbers, else the options' step."""
+        datastream = self._datastreams[role]
+        part = self.part(role)
+        if part.step is not None:
+            return part.step
+        return number_bounds(datastream, self.runtime.override(self.device, datastream))[2]
+
+    # Choices
+
+    def choice(self, role: str) -> str | None:
+        """The name a CHOICE or STATUS part's value stands for."""
+        return self.part(role).name_of(self.value(role)) if self.has(role) else None
+
+    def choice_value(self, role: str, name: str) -> Any:
+        """The value that stands for a name, in the datastream's type."""
+        key = self.part(role).value_of(name)
+        if key is None:
+            raise ValueError(name)  # Home Assistant offers only the names of the options
+        if self._datastreams[role].type in (DatastreamType.STRING, DatastreamType.BOOLEAN):
+            return key
+        number = as_number(key)
+        return key if number is None else (int(number) if number.is_integer() else number)
+
+    def options(self, role: str) -> list[str]:
+        """The names of a CHOICE part, in the order of the options."""
+        return list(self.part(role).options.values()) if self.has(role) else []
+
+    # Temperatures
+
+    def temperature_unit_of(self, role: str) -> str | None:
+        """The temperature unit of a part from its datastream's units, if it names one."""
+        spec = unit_spec(self._datastreams[role])
+        return spec.unit if spec.device_class == "temperature" else None
+
+    def setting_bounds(self, role: str) -> tuple[float | None, float | None]:
+        """A SETTING part's bounds, where the part, the options or the template give them."""
+        datastream = self._datastreams[role]
+        part = self.part(role)
+        override = self.runtime.override(self.device, datastream)
+        low = next((v for v in (part.min, override.min, datastream.min) if v is not None), None)
+        high = next((v for v in (part.max, override.max, datastream.max) if v is not None), None)
+        return low, high
+
+    # Writes
+
+    async def async_write(self, values: Mapping[str, Any]) -> None:
+        """Set parts (by role) in one checked request, and show the new values at once."""
+        if not values:
+            return  # a thermostat without power or mode datastreams has one mode, always on
+        await async_write_values(
+            self.hass,
+            self.coordinator.config_entry,
+            self.device,
+            [(self._datastreams[role], value) for role, value in values.items()],
+        )
+
+
+def _same(value: Value, other: Value) -> bool:
+    number, other_number = as_number(value), as_number(other)
+    if number is not None and other_number is not None:
+        return number == other_number
+    return str(value).strip().lower() == str(other).strip().lower()
+
+
+TARGET = "target_temperature"
+CURRENT = "current_temperature"
+POWER = "power"
+
+
+class BlynkTemperatureEntity(BlynkComposedEntity):
+    """A composed entity around a target temperature: thermostats and water heaters."""
+
+    _attr_min_temp: float
+    _attr_max_temp: float
+    _attr_target_temperature_step: float | None
+
+    def __init__(
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+    ) -> None:
+        """Bounds and step from the target's datastream; the unit from its units."""
+        super().__init__(runtime, device, composition)
+        low, high = self.setting_bounds(TARGET)
+        if low is not None:
+            self._attr_min_temp = low
+        if high is not None:
+            self._attr_max_temp = high
+        target = self._datastreams[TARGET]
+        self._attr_target_temperature_step = self.part(TARGET).step or (
+            0.5 if target.type is DatastreamType.DOUBLE else 1.0
+        )
+        self._unit = self.temperature_unit_of(TARGET) or (
+            self.temperature_unit_of(CURRENT) if self.has(CURRENT) else None
+        )
+
+    @property
+    def temperature_unit(self) -> str:
+        """The unit the datastreams name, else Home Assistant's."""
+        return self._unit or self.hass.config.units.temperature_unit
+
+    @property
+    def current_temperature(self) -> float | None:
+        """The current temperature part."""
+        return self.number(CURRENT)
+
+    @property
+    def target_temperature(self) -> float | None:
+        """The target temperature part."""
+        return self.number(TARGET)
+
+    def power_writes(self, on: bool) -> dict[str, Any]:
+        """The write that switches the power part."""
+        return {POWER: self.on_off(POWER)[0 if on else 1]}
+
+
+POSITION = "position"
+OPEN = "open"
+
+
+class BlynkPositionEntity(BlynkComposedEntity):
+    """A composed entity that opens: valves and covers."""
+
+    @property
+    def positioned(self) -> bool:
+        """Whether a datastream holds the position."""
+        return self.has(POSITION)
+
+    @property
+    def position(self) -> int | None:
+        """The position, 0 (closed) to 100 (open)."""
+        fraction = self.fraction(POSITION) if self.positioned else None
+        return None if fraction is None else round(fraction * 100)
+
+    @property
+    def closed(self) -> bool | None:
+        """Closed when the open datastream says so, else at position 0."""
+        opened = self.is_switched_on(OPEN) if self.has(OPEN) else None
+        if opened is False or (opened and not self.positioned):
+            return not opened
+        position = self.position
+        return None if position is None else position == 0
+
+    async def async_move(self, position: int) -> None:
+        """Go to a position (100: open, 0: closed): position and open/close in one request."""
+        writes: dict[str, Any] = {}
+        if self.positioned:
+            writes[POSITION] = self.scaled(POSITION, position / 100)
+        if self.has(OPEN):
+            writes[OPEN] = self.on_off(OPEN)[0 if position > 0 else 1]
+        await self.async_write(writes)

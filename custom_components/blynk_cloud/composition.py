@@ -1,0 +1,353 @@
+"""Whole-device entities composed from datastreams: the model the options and the profiles share.
+
+A composition names a Home Assistant platform (climate, fan, light, valve, cover, water heater)
+and the datastream (pin) that plays each of its parts: a thermostat's current and target
+temperature, a fan's power and speed. What a value means (an ENUM value as an HVAC mode) is
+data in the composition, not code. The same data form is stored in the options and shipped in
+product profiles.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+import math
+from typing import Any
+
+from homeassistant.components.climate.const import HVACAction, HVACMode
+from homeassistant.components.cover import CoverDeviceClass
+from homeassistant.components.valve.const import ValveDeviceClass
+from homeassistant.const import Platform
+import probatio
+
+from .api import Datastream, DatastreamType, Value, normalize_pin
+from .mapping import NUMERIC
+
+COMPOSED_PLATFORMS = (
+    Platform.CLIMATE,
+    Platform.COVER,
+    Platform.FAN,
+    Platform.LIGHT,
+    Platform.VALVE,
+    Platform.WATER_HEATER,
+)
+
+
+class PartKind(StrEnum):
+    """What a part does with its datastream."""
+
+    READING = "reading"
+    """A number shown as it is (a current temperature)."""
+    SETTING = "setting"
+    """A number set as it is (a target temperature)."""
+    SWITCH = "switch"
+    """On or off: the datastream's on and off values."""
+    RANGE = "range"
+    """A number scaled between its bounds (a speed, a brightness, a position)."""
+    CHOICE = "choice"
+    """A value that stands for a name (an ENUM value for an HVAC mode), settable."""
+    STATUS = "status"
+    """A value that stands for a name, read only (what the device is doing)."""
+    COLOR = "color"
+    """Red, green and blue in one datastream (zeRGBa merged: a STRING of three values)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A part a platform knows: its kind, and the names its options may use."""
+
+    kind: PartKind
+    required: bool = False
+    names: frozenset[str] | None = None
+    """The names a CHOICE or STATUS may map to; None: any name."""
+    default_range: tuple[float, float] | None = None
+    """The bounds of a RANGE whose datastream has none."""
+
+
+_HVAC_MODES = frozenset(HVACMode)
+_HVAC_ACTIONS = frozenset(HVACAction)
+_TEMPERATURE = Role(PartKind.READING)
+_TARGET = Role(PartKind.SETTING, required=True)
+_POWER = Role(PartKind.SWITCH)
+_CHANNEL = Role(PartKind.RANGE, default_range=(0, 255))
+_POSITION = Role(PartKind.RANGE, default_range=(0, 100))
+
+ROLES: Mapping[Platform, Mapping[str, Role]] = {
+    Platform.CLIMATE: {
+        "current_temperature": _TEMPERATURE,
+        "target_temperature": _TARGET,
+        "power": _POWER,
+        "hvac_mode": Role(PartKind.CHOICE, names=_HVAC_MODES),
+        "hvac_action": Role(PartKind.STATUS, names=_HVAC_ACTIONS),
+        "fan_mode": Role(PartKind.CHOICE),
+        "current_humidity": _TEMPERATURE,
+    },
+    Platform.FAN: {
+        "power": _POWER,
+        "speed": Role(PartKind.RANGE, default_range=(0, 100)),
+        "preset": Role(PartKind.CHOICE),
+        "oscillate": _POWER,
+    },
+    Platform.LIGHT: {
+        "power": _POWER,
+        "brightness": Role(PartKind.RANGE, default_range=(0, 255)),
+        "color": Role(PartKind.COLOR),
+        "red": _CHANNEL,
+        "green": _CHANNEL,
+        "blue": _CHANNEL,
+    },
+    Platform.VALVE: {"position": _POSITION, "open": _POWER},
+    Platform.COVER: {"position": _POSITION, "open": _POWER},
+    Platform.WATER_HEATER: {
+        "current_temperature": _TEMPERATURE,
+        "target_temperature": _TARGET,
+        "power": _POWER,
+        "operation": Role(PartKind.CHOICE),
+    },
+}
+"""Every part of every composed platform: the options form and the profile schema list these."""
+
+ONE_OF: Mapping[Platform, tuple[str, ...]] = {
+    Platform.FAN: ("power", "speed"),
+    Platform.LIGHT: ("power", "brightness", "color", "red"),
+    Platform.VALVE: ("position", "open"),
+    Platform.COVER: ("position", "open"),
+}
+"""A composition of these platforms needs at least one of these parts to be controllable."""
+
+TOGETHER: tuple[str, ...] = ("red", "green", "blue")
+"""Split zeRGBa: the three channels come together or not at all."""
+
+DEVICE_CLASSES: Mapping[Platform, frozenset[str]] = {
+    Platform.VALVE: frozenset(ValveDeviceClass),
+    Platform.COVER: frozenset(CoverDeviceClass),
+}
+
+_T = DatastreamType
+TYPES: Mapping[PartKind, frozenset[DatastreamType]] = {
+    PartKind.READING: NUMERIC,
+    PartKind.SETTING: frozenset({_T.INT, _T.DOUBLE}),
+    PartKind.SWITCH: frozenset({_T.INT, _T.DOUBLE, _T.ENUM, _T.BOOLEAN}),
+    PartKind.RANGE: NUMERIC,
+    PartKind.CHOICE: frozenset({_T.INT, _T.ENUM, _T.STRING, _T.BOOLEAN}),
+    PartKind.STATUS: frozenset({_T.INT, _T.ENUM, _T.STRING, _T.BOOLEAN}),
+    PartKind.COLOR: frozenset({_T.STRING}),
+}
+"""The datastream types a part can work with."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The datastream that plays one part, and how its values read."""
+
+    pin: str
+    options: Mapping[str, str] = field(default_factory=dict)
+    """CHOICE and STATUS: a datastream value (as text) -> the name it stands for."""
+    on: Value | None = None
+    """SWITCH: the value written for on (default: the datastream's maximum, else 1)."""
+    off: Value | None = None
+    """SWITCH: the value written for off (default: the datastream's minimum, else 0)."""
+    min: float | None = None
+    """RANGE and SETTING: bounds where the datastream has none (or other ones)."""
+    max: float | None = None
+    step: float | None = None
+    """SETTING: the step of a target temperature."""
+
+    def name_of(self, value: Value | None) -> str | None:
+        """The name a value stands for (None: no value, or one the options do not name)."""
+        return None if value is None else self.options.get(value_key(value))
+
+    def value_of(self, name: str) -> str | None:
+        """The value (as text) that stands for a name."""
+        return next((key for key, named in self.options.items() if named == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Composition:
+    """A whole-device entity: which platform, and which datastream plays which part."""
+
+    platform: Platform
+    key: str
+    """Unique per device: the entity's unique ID is the device key plus this key."""
+    parts: Mapping[str, Part]
+    name: str | None = None
+    """None: the entity is the device's main entity and carries the device's name."""
+    keep_entities: bool = False
+    """The datastreams' own entities stay as well."""
+    device_class: str | None = None
+    """Valves and covers: water, gas, shutter, garage..."""
+
+    @property
+    def pins(self) -> frozenset[str]:
+        """The pins of every part."""
+        return frozenset(part.pin for part in self.parts.values())
+
+    def part(self, role: str) -> Part | None:
+        """The part playing a role, if any."""
+        return self.parts.get(role)
+
+    def to_data(self) -> dict[str, Any]:
+        """The stored form (options and profile files)."""
+        data: dict[str, Any] = {
+            "platform": str(self.platform),
+            "key": self.key,
+            "parts": {role: _part_data(part) for role, part in self.parts.items()},
+        }
+        if self.name is not None:
+            data["name"] = self.name
+        if self.keep_entities:
+            data["keep_entities"] = True
+        if self.device_class is not None:
+            data["device_class"] = self.device_class
+        return data
+
+
+def _part_data(part: Part) -> dict[str, Any]:
+    data: dict[str, Any] = {"pin": part.pin}
+    if part.options:
+        data["options"] = dict(part.options)
+    for name in ("on", "off", "min", "max", "step"):
+        if (value := getattr(part, name)) is not None:
+            data[name] = value
+    return data
+
+
+def value_key(value: Value) -> str:
+    """A value as the options' keys write it: 1 and 1.0 and "1" are the same key."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _pin(value: Any) -> str:
+    try:
+        return normalize_pin(str(value))
+    except ValueError as err:
+        raise probatio.Invalid(str(err)) from err
+
+
+def _options(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not value:
+        raise probatio.Invalid("expected a non-empty mapping of values to names")
+    options = {value_key(key): str(name).strip() for key, name in value.items()}
+    if len(set(options.values())) != len(options):
+        raise probatio.Invalid("two values stand for the same name")
+    return options
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise probatio.Invalid("expected a number")
+    return float(value)
+
+
+KEY_PATTERN = r"^(climate|cover|fan|light|valve|water_heater)(_[a-z0-9]{1,16})?$"
+"""A key starts with its platform, so it never meets another unique ID of the device."""
+_SCALAR = probatio.Any(bool, int, float, str)
+_NUMBER = _number
+PART_SCHEMA = probatio.Schema(
+    {
+        probatio.Required("pin"): _pin,
+        probatio.Optional("options"): _options,
+        probatio.Optional("on"): _SCALAR,
+        probatio.Optional("off"): _SCALAR,
+        probatio.Optional("min"): _NUMBER,
+        probatio.Optional("max"): _NUMBER,
+        probatio.Optional("step"): probatio.All(_NUMBER, probatio.Range(min=0, min_included=False)),
+    }
+)
+COMPOSITION_SCHEMA = probatio.Schema(
+    {
+        probatio.Required("platform"): probatio.In([str(p) for p in COMPOSED_PLATFORMS]),
+        probatio.Required("key"): probatio.All(str, probatio.Match(KEY_PATTERN)),
+        probatio.Required("parts"): probatio.All(
+            probatio.Schema({str: PART_SCHEMA}), probatio.Length(min=1)
+        ),
+        probatio.Optional("name"): probatio.Any(None, probatio.All(str, probatio.Length(min=1))),
+        probatio.Optional("keep_entities", default=False): bool,
+        probatio.Optional("device_class"): str,
+    }
+)
+"""The stored form; `parse` also checks what a schema cannot (roles, options, bounds)."""
+
+
+def parse(data: Any) -> Composition:
+    """A composition from its stored form; probatio.Invalid says what is wrong."""
+    checked = COMPOSITION_SCHEMA(data)
+    platform = Platform(checked["platform"])
+    roles = ROLES[platform]
+    parts: dict[str, Part] = {}
+    for role, raw in checked["parts"].items():
+        if role not in roles:
+            raise probatio.Invalid(f"{platform} has no part {role!r}", path=["parts", role])
+        parts[role] = Part(**raw)
+        _check_part(roles[role], parts[role], ["parts", role])
+    missing = [role for role, spec in roles.items() if spec.required and role not in parts]
+    if missing:
+        raise probatio.Invalid(f"{platform} needs the part {missing[0]!r}", path=["parts"])
+    if (needed := ONE_OF.get(platform)) and not parts.keys() & set(needed):
+        raise probatio.Invalid(f"{platform} needs one of {', '.join(needed)}", path=["parts"])
+    if 0 < len(parts.keys() & set(TOGETHER)) < len(TOGETHER):
+        raise probatio.Invalid("red, green and blue come together", path=["parts"])
+    device_class = checked.get("device_class")
+    if device_class is not None and device_class not in DEVICE_CLASSES.get(platform, ()):
+        raise probatio.Invalid(f"{platform} has no device class {device_class!r}")
+    return Composition(
+        platform=platform,
+        key=checked["key"],
+        parts=parts,
+        name=checked.get("name"),
+        keep_entities=checked["keep_entities"],
+        device_class=device_class,
+    )
+
+
+def _check_part(role: Role, part: Part, path: list[str]) -> None:
+    if role.kind in (PartKind.CHOICE, PartKind.STATUS):
+        if not part.options:
+            raise probatio.Invalid("this part needs options (value: name)", path=path)
+        if role.names is not None and (unknown := set(part.options.values()) - role.names):
+            raise probatio.Invalid(f"unknown names: {', '.join(sorted(unknown))}", path=path)
+    elif part.options:
+        raise probatio.Invalid("only choices have options", path=path)
+    if part.min is not None and part.max is not None and part.min >= part.max:
+        raise probatio.Invalid("the maximum must be greater than the minimum", path=path)
+
+
+def mismatches(composition: Composition, datastreams: Mapping[str, Datastream]) -> dict[str, str]:
+    """Parts whose datastream is missing or of a type the part cannot use: role -> reason."""
+    found: dict[str, str] = {}
+    roles = ROLES[composition.platform]
+    for role, part in composition.parts.items():
+        datastream = datastreams.get(part.pin)
+        if datastream is None:
+            found[role] = "missing"
+        elif datastream.type not in TYPES[roles[role].kind]:
+            found[role] = "wrong_type"
+    return found
+
+
+def pins_of(compositions: Iterable[Composition]) -> frozenset[str]:
+    """The pins compositions use without keeping their own entities."""
+    return frozenset(
+        pin
+        for composition in compositions
+        if not composition.keep_entities
+        for pin in composition.pins
+    )
+
+
+def as_number(value: Value | None) -> float | None:
+    """A value as a number: numbers, numeric texts and booleans; None otherwise."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None

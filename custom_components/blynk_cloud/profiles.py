@@ -1,0 +1,174 @@
+"""Product profiles: known products on white-label Blynk servers, as data files.
+
+A profile says how to recognize a product (its server, and its template or its pins), what
+its pins are (device mode cannot learn names, types or ranges from the API), and which
+whole-device entities it has. Profiles are JSON files in `profiles/`, checked against
+`profiles/profile.schema.json` by the tests and by `parse` at runtime: a bad file is logged
+and skipped, never fatal. Files in `<config>/blynk_cloud/profiles/` are read too, and replace
+a bundled profile of the same id.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+import json
+from pathlib import Path
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util.hass_dict import HassKey
+import probatio
+
+from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
+from .composition import Composition, mismatches, parse as parse_composition
+from .const import DOMAIN, LOGGER
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+SCHEMA_NAME = "profile.schema.json"
+USER_PROFILE_DIR = f"{DOMAIN}/profiles"
+"""Under the configuration directory: profiles of the user's own."""
+LOCAL_SUFFIX = ".localhost"
+"""A vendor's host under `.localhost` stands for that vendor's server run locally (RFC 6761:
+such names only ever reach this machine), as the emulator serves it for development."""
+PROFILES: HassKey[tuple[Profile, ...]] = HassKey(f"{DOMAIN}_profiles")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A known product: how to recognize it, its pins, and its whole-device entities."""
+
+    id: str
+    name: str
+    manufacturer: str
+    hosts: frozenset[str]
+    templates: frozenset[str]
+    """Template codes (`TMPL...`) or template names, lower case."""
+    pins: frozenset[str]
+    """Pins that together identify the product (device mode reads no template)."""
+    datastreams: Mapping[str, Datastream]
+    compositions: tuple[Composition, ...]
+    sources: tuple[str, ...]
+
+    def serves(self, server: BlynkServer) -> bool:
+        """Whether the product lives on this server (or on its local stand-in)."""
+        host = str(server.url.host)
+        host = host.removesuffix(LOCAL_SUFFIX)
+        return host in self.hosts
+
+    def recognizes(
+        self, pins: Iterable[str], template_code: str | None, template_name: str | None
+    ) -> bool:
+        """Whether a device of the server is this product: by its template, else its pins."""
+        template = {name.lower() for name in (template_code, template_name) if name}
+        if template & self.templates:
+            return True
+        return bool(self.pins) and self.pins <= set(pins)
+
+
+def _pins(value: Any) -> list[str]:
+    try:
+        return [normalize_pin(str(pin)) for pin in value]
+    except ValueError as err:
+        raise probatio.Invalid(str(err)) from err
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise probatio.Invalid("expected a number")
+    return float(value)
+
+
+_DATASTREAM = probatio.Schema(
+    {
+        probatio.Required("label"): probatio.All(str, probatio.Length(min=1)),
+        probatio.Required("type"): probatio.In([str(kind) for kind in DatastreamType]),
+        probatio.Optional("units"): str,
+        probatio.Optional("min"): _number,
+        probatio.Optional("max"): _number,
+        probatio.Optional("writable", default=False): bool,
+    }
+)
+PROFILE_SCHEMA = probatio.Schema(
+    {
+        probatio.Optional("$schema"): str,
+        probatio.Required("id"): probatio.All(str, probatio.Match(r"^[a-z0-9_]{1,40}$")),
+        probatio.Required("name"): probatio.All(str, probatio.Length(min=1)),
+        probatio.Required("manufacturer"): probatio.All(str, probatio.Length(min=1)),
+        probatio.Required("sources"): probatio.All([str], probatio.Length(min=1)),
+        probatio.Required("match"): probatio.Schema(
+            {
+                probatio.Required("hosts"): probatio.All([str], probatio.Length(min=1)),
+                probatio.Optional("templates", default=list): [str],
+                probatio.Optional("pins", default=list): _pins,
+            }
+        ),
+        probatio.Optional("datastreams", default=dict): {str: _DATASTREAM},
+        probatio.Required("compositions"): probatio.All(list, probatio.Length(min=1)),
+    }
+)
+"""The runtime check of a profile file; `profile.schema.json` says the same for the tests."""
+
+
+def parse(data: Any) -> Profile:
+    """A profile from its file's content; probatio.Invalid says what is wrong."""
+    checked = PROFILE_SCHEMA(data)
+    match = checked["match"]
+    if not match["templates"] and not match["pins"]:
+        raise probatio.Invalid("a profile needs templates or pins to be recognized by")
+    datastreams = {
+        (pin := normalize_pin(key)): Datastream(
+            id=None,
+            label=spec["label"],
+            pin=pin,
+            type=DatastreamType(spec["type"]),
+            units=spec.get("units"),
+            min=spec.get("min"),
+            max=spec.get("max"),
+            writable=spec["writable"],
+        )
+        for key, spec in checked["datastreams"].items()
+    }
+    compositions: list[Composition] = []
+    for index, raw in enumerate(checked["compositions"]):
+        composition = parse_composition(raw)
+        if datastreams and (wrong := mismatches(composition, datastreams)):
+            role, reason = next(iter(wrong.items()))
+            raise probatio.Invalid(f"part {role}: {reason}", path=["compositions", index])
+        compositions.append(composition)
+    if len({composition.key for composition in compositions}) != len(compositions):
+        raise probatio.Invalid("two compositions have the same key", path=["compositions"])
+    return Profile(
+        id=checked["id"],
+        name=checked["name"],
+        manufacturer=checked["manufacturer"],
+        hosts=frozenset(host.lower() for host in match["hosts"]),
+        templates=frozenset(name.lower() for name in match["templates"]),
+        pins=frozenset(match["pins"]),
+        datastreams=datastreams,
+        compositions=tuple(compositions),
+        sources=tuple(checked["sources"]),
+    )
+
+
+def load_profiles(*directories: Path) -> tuple[Profile, ...]:
+    """Every valid profile of these directories; a later one replaces an earlier of its id."""
+    found: dict[str, Profile] = {}
+    for directory in directories:
+        for path in sorted(directory.glob("*.json")):
+            if path.name == SCHEMA_NAME:
+                continue
+            try:
+                profile = parse(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, probatio.Invalid) as err:
+                LOGGER.error("Product profile %s is not valid and is skipped: %s", path, err)
+                continue
+            found[profile.id] = profile
+    return tuple(sorted(found.values(), key=lambda profile: profile.name))
+
+
+async def async_get_profiles(hass: HomeAssistant) -> tuple[Profile, ...]:
+    """The bundled and the user's profiles, read once per start."""
+    if (profiles := hass.data.get(PROFILES)) is None:
+        user_dir = Path(hass.config.path(USER_PROFILE_DIR))
+        profiles = await hass.async_add_executor_job(load_profiles, PROFILE_DIR, user_dir)
+        hass.data[PROFILES] = profiles
+    return profiles

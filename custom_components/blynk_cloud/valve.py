@@ -1,0 +1,65 @@
+"""Valves: a position as a range, and an open/close datastream."""
+
+from typing import override
+
+from homeassistant.components.valve.const import ValveDeviceClass, ValveEntityFeature
+from homeassistant.components.valve.entity import ValveEntity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .backend import BlynkDevice
+from .composed import BlynkPositionEntity
+from .composition import Composition
+from .coordinator import BlynkConfigEntry, BlynkRuntimeData
+from .entity import async_add_composed_entities
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BlynkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the valves the options or a product profile combine."""
+    async_add_composed_entities(entry, Platform.VALVE, BlynkValve, async_add_entities)
+
+
+class BlynkValve(BlynkPositionEntity, ValveEntity):
+    """A valve; with a position, opening and closing go through the position."""
+
+    def __init__(
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+    ) -> None:
+        """Features and device class from the composition."""
+        super().__init__(runtime, device, composition)
+        self._attr_reports_position = self.positioned
+        features = ValveEntityFeature.OPEN | ValveEntityFeature.CLOSE
+        if self.positioned:
+            features |= ValveEntityFeature.SET_POSITION
+        self._attr_supported_features = features
+        if composition.device_class:
+            self._attr_device_class = ValveDeviceClass(composition.device_class)
+
+    @property
+    @override
+    def current_valve_position(self) -> int | None:
+        return self.position
+
+    @property
+    @override
+    def is_closed(self) -> bool | None:
+        return self.closed
+
+    @override
+    async def async_set_valve_position(self, position: int) -> None:
+        await self.async_move(position)
+
+    @override
+    async def async_open_valve(self) -> None:
+        await self.async_move(100)
+
+    @override
+    async def async_close_valve(self) -> None:
+        await self.async_move(0)
