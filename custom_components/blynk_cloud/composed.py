@@ -1,13 +1,16 @@
 """The base of whole-device entities: parts read from the poll, writes batched and checked."""
 
 from collections.abc import Hashable, Mapping
+import math
 from typing import Any, override
 
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util.percentage import percentage_to_ranged_value, ranged_value_to_percentage
 
 from .api import Datastream, DatastreamType, Value
 from .backend import BlynkDevice
 from .composition import ROLES, Composition, Part, as_number
+from .const import DOMAIN
 from .coordinator import BlynkRuntimeData, BlynkValuesCoordinator
 from .entity import BlynkEntity
 from .mapping import is_on, number_bounds, on_off_values, unit_spec
@@ -61,12 +64,16 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         return (on if part.on is None else part.on), (off if part.off is None else part.off)
 
     def is_switched_on(self, role: str) -> bool | None:
-        """Whether a SWITCH part is on (None: no value yet)."""
+        """Whether a SWITCH part is on (None: no value yet).
+
+        A part that names its on value is on at that value only (one mode datastream can
+        switch two heaters: 1 pool, 2 spa); else anything but the off value is on.
+        """
         on, off = self.on_off(role)
         value = self.value(role)
-        if value is not None and _same(value, on):
-            return True
-        return is_on(value, off)
+        if value is None or self.part(role).on is None:
+            return is_on(value, off)
+        return _same(value, on)
 
     # Ranges
 
@@ -109,7 +116,9 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         first, high = self.speeds(role)
         if number < first:
             return 0
-        return ranged_value_to_percentage((first, high), min(number, high))
+        if number > high:
+            return None  # a value beyond the speeds: a preset on the same datastream
+        return ranged_value_to_percentage((first, high), number)
 
     def from_percentage(self, role: str, percentage: float) -> float:
         """The RANGE value of a percentage (0: the minimum, off where 0 means off)."""
@@ -118,7 +127,7 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
             return self.bounds(role)[0]
         value = percentage_to_ranged_value((first, high), percentage)
         if self._datastreams[role].type is not DatastreamType.DOUBLE:
-            value = round(value)
+            value = math.ceil(value)  # as Home Assistant's fans: 34 % of three speeds is 2
         return min(max(value, first), high)
 
     def step_of(self, role: str) -> float:
@@ -171,6 +180,15 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """Set parts (by role) in one checked request, and show the new values at once."""
         if not values:
             return  # a thermostat without power or mode datastreams has one mode, always on
+        if read_only := [role for role in values if self.part(role).read_only]:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="part_read_only",
+                translation_placeholders={
+                    "entity": self.entity_id,
+                    "datastream": self._datastreams[read_only[0]].label,
+                },
+            )
         await async_write_values(
             self.hass,
             self.coordinator.config_entry,

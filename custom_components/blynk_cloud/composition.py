@@ -8,9 +8,10 @@ product profiles.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 import math
+import re
 from typing import Any
 
 from homeassistant.components.climate.const import HVACAction, HVACMode
@@ -151,13 +152,19 @@ class Part:
     max: float | None = None
     step: float | None = None
     """SETTING: the step of a target temperature."""
+    read_only: bool = False
+    """The device sets this datastream itself (a schedule's setpoint): never written."""
 
     def name_of(self, value: Value | None) -> str | None:
         """The name a value stands for (None: no value, or one the options do not name)."""
         return None if value is None else self.options.get(value_key(value))
 
     def value_of(self, name: str) -> str | None:
-        """The value (as text) that stands for a name."""
+        """The value (as text) written for a name: the first that stands for it.
+
+        Several values may stand for one name: a white-label server may answer an ENUM with
+        its label instead of its number.
+        """
         return next((key for key, named in self.options.items() if named == name), None)
 
 
@@ -208,16 +215,18 @@ def _part_data(part: Part) -> dict[str, Any]:
     for name in ("on", "off", "min", "max", "step"):
         if (value := getattr(part, name)) is not None:
             data[name] = value
+    if part.read_only:
+        data["read_only"] = True
     return data
 
 
 def value_key(value: Value) -> str:
-    """A value as the options' keys write it: 1 and 1.0 and "1" are the same key."""
+    """A value as the options' keys write it: 1, 1.0 and "1" are one key; "Cool" is "cool"."""
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).strip().lower()
 
 
 def _pin(value: Any) -> str:
@@ -231,8 +240,8 @@ def _options(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not value:
         raise probatio.Invalid("expected a non-empty mapping of values to names")
     options = {value_key(key): str(name).strip() for key, name in value.items()}
-    if len(set(options.values())) != len(options):
-        raise probatio.Invalid("two values stand for the same name")
+    if len(options) != len(value):
+        raise probatio.Invalid("two keys are the same value")
     return options
 
 
@@ -255,6 +264,7 @@ PART_SCHEMA = probatio.Schema(
         probatio.Optional("min"): _NUMBER,
         probatio.Optional("max"): _NUMBER,
         probatio.Optional("step"): probatio.All(_NUMBER, probatio.Range(min=0, min_included=False)),
+        probatio.Optional("read_only", default=False): bool,
     }
 )
 COMPOSITION_SCHEMA = probatio.Schema(
@@ -283,13 +293,7 @@ def parse(data: Any) -> Composition:
             raise probatio.Invalid(f"{platform} has no part {role!r}", path=["parts", role])
         parts[role] = Part(**raw)
         _check_part(roles[role], parts[role], ["parts", role])
-    missing = [role for role, spec in roles.items() if spec.required and role not in parts]
-    if missing:
-        raise probatio.Invalid(f"{platform} needs the part {missing[0]!r}", path=["parts"])
-    if (needed := ONE_OF.get(platform)) and not parts.keys() & set(needed):
-        raise probatio.Invalid(f"{platform} needs one of {', '.join(needed)}", path=["parts"])
-    if 0 < len(parts.keys() & set(TOGETHER)) < len(TOGETHER):
-        raise probatio.Invalid("red, green and blue come together", path=["parts"])
+    _check_parts(platform, parts.keys())
     device_class = checked.get("device_class")
     if device_class is not None and device_class not in DEVICE_CLASSES.get(platform, ()):
         raise probatio.Invalid(f"{platform} has no device class {device_class!r}")
@@ -301,6 +305,19 @@ def parse(data: Any) -> Composition:
         keep_entities=checked["keep_entities"],
         device_class=device_class,
     )
+
+
+def _check_parts(platform: Platform, roles: Iterable[str]) -> None:
+    """What a platform needs of its parts together."""
+    present = set(roles)
+    spec = ROLES[platform]
+    missing = [role for role, known in spec.items() if known.required and role not in present]
+    if missing:
+        raise probatio.Invalid(f"{platform} needs the part {missing[0]!r}", path=["parts"])
+    if (needed := ONE_OF.get(platform)) and not present & set(needed):
+        raise probatio.Invalid(f"{platform} needs one of {', '.join(needed)}", path=["parts"])
+    if 0 < len(present & set(TOGETHER)) < len(TOGETHER):
+        raise probatio.Invalid("red, green and blue come together", path=["parts"])
 
 
 def _check_part(role: Role, part: Part, path: list[str]) -> None:
@@ -328,6 +345,29 @@ def mismatches(composition: Composition, datastreams: Mapping[str, Datastream]) 
     return found
 
 
+def fit(
+    composition: Composition, datastreams: Mapping[str, Datastream], *, check_types: bool
+) -> tuple[Composition | None, dict[str, str]]:
+    """The composition a device can play, and the parts it cannot: role -> reason.
+
+    A part whose datastream is missing (or, where types are known, of a type the part cannot
+    use) is left out; without a part the platform needs, there is no composition.
+    """
+    problems = {
+        role: reason
+        for role, reason in mismatches(composition, datastreams).items()
+        if check_types or reason == "missing"
+    }
+    if not problems:
+        return composition, problems
+    parts = {role: part for role, part in composition.parts.items() if role not in problems}
+    try:
+        _check_parts(composition.platform, parts)
+    except probatio.Invalid:
+        return None, problems
+    return replace(composition, parts=parts), problems
+
+
 def pins_of(compositions: Iterable[Composition]) -> frozenset[str]:
     """The pins compositions use without keeping their own entities."""
     return frozenset(
@@ -338,16 +378,15 @@ def pins_of(compositions: Iterable[Composition]) -> frozenset[str]:
     )
 
 
+_NUMBER_TEXT = re.compile(r"\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(?:°?[A-Za-z%]{0,3})\s*")
+
+
 def as_number(value: Value | None) -> float | None:
-    """A value as a number: numbers, numeric texts and booleans; None otherwise."""
+    """A value as a number: numbers, booleans, and texts of a number with a unit ("25.0C")."""
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float):
         return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
+    if isinstance(value, str) and (match := _NUMBER_TEXT.fullmatch(value)):
+        return float(match.group(1))
     return None

@@ -3,6 +3,7 @@
 from abc import abstractmethod
 from collections.abc import Callable, Hashable
 from functools import partial
+import logging
 from typing import Any, override
 
 from homeassistant.const import Platform
@@ -14,8 +15,8 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Datastream, Value
 from .backend import BlynkDevice
-from .composition import Composition, mismatches
-from .const import LOGGER, Mode
+from .composition import Composition
+from .const import LOGGER
 from .coordinator import (
     BlynkConfigEntry,
     BlynkCoordinator,
@@ -138,39 +139,34 @@ def async_add_composed_entities(
     factory: ComposedEntityFactory,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the whole-device entities of `platform` whose datastreams the device has."""
-    warned: set[tuple[int, str]] = set()
+    """Add the whole-device entities of `platform`, made of the parts each device has."""
+    told: set[tuple[int, str]] = set()
 
     def candidates(runtime: BlynkRuntimeData) -> dict[Hashable, Callable[[], Entity]]:
         found: dict[Hashable, Callable[[], Entity]] = {}
         for device in runtime.discovery.data.values():
-            for composition in runtime.compositions(device):
-                if composition.platform is not platform:
+            for wanted, composition, problems in runtime.fits(device):
+                if wanted.platform is not platform:
                     continue
-                if problems := _misfits(runtime, device, composition):
-                    if (device.id, composition.key) not in warned:
-                        warned.add((device.id, composition.key))
-                        LOGGER.warning(
-                            "%s of %s is not created: %s",
-                            composition.key,
-                            device.name,
-                            ", ".join(f"{role} ({reason})" for role, reason in problems.items()),
-                        )
-                    continue
-                found[device.id, composition.key] = partial(factory, runtime, device, composition)
+                if problems and (device.id, wanted.key) not in told:
+                    told.add((device.id, wanted.key))
+                    # A model may lack a channel its product profile knows: no warning for that.
+                    own = not device.profile or wanted not in device.profile.compositions
+                    LOGGER.log(
+                        logging.WARNING if own else logging.DEBUG,
+                        "%s of %s %s: %s",
+                        wanted.key,
+                        device.name,
+                        "is not created" if composition is None else "leaves parts out",
+                        ", ".join(f"{role} ({reason})" for role, reason in problems.items()),
+                    )
+                if composition is not None:
+                    found[device.id, composition.key] = partial(
+                        factory, runtime, device, composition
+                    )
         return found
 
     _async_follow_discovery(entry, candidates, async_add_entities)
-
-
-def _misfits(
-    runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
-) -> dict[str, str]:
-    """Parts the device cannot play; device mode only guesses types, so only presence counts."""
-    problems = mismatches(composition, device.datastreams)
-    if runtime.backend.mode is Mode.DEVICE:
-        return {role: reason for role, reason in problems.items() if reason == "missing"}
-    return problems
 
 
 def async_add_device_entities(

@@ -99,10 +99,10 @@ class BlynkFan(BlynkComposedEntity, FanEntity):
             writes[POWER] = self.on_off(POWER)[0]
         elif percentage is None and preset_mode is None:
             percentage = self._resume
-        if percentage is not None and self.has(SPEED):
-            writes[SPEED] = self.from_percentage(SPEED, percentage)
         if preset_mode is not None:
             writes[PRESET] = self.choice_value(PRESET, preset_mode)
+        elif percentage is not None and self.has(SPEED):
+            writes[SPEED] = self.from_percentage(SPEED, percentage)
         await self.async_write(writes)
 
     @override

@@ -39,15 +39,17 @@ class BlynkWaterHeater(BlynkTemperatureEntity, WaterHeaterEntity):
         """Features and operation modes from the parts."""
         super().__init__(runtime, device, composition)
         features = WaterHeaterEntityFeature.TARGET_TEMPERATURE
-        if self.has(POWER):
+        operations = list(dict.fromkeys(self.options(OPERATION)))
+        if self.has(POWER) or STATE_OFF in operations:
             features |= WaterHeaterEntityFeature.ON_OFF
         if self.has(OPERATION):
             features |= WaterHeaterEntityFeature.OPERATION_MODE
-            operations = self.options(OPERATION)
             if self.has(POWER) and STATE_OFF not in operations:
                 operations.append(STATE_OFF)
             self._attr_operation_list = operations
         self._attr_supported_features = features
+        self._on_operation = next((op for op in operations if op != STATE_OFF), None)
+        """The operation turning on returns to, where an operation is off (no power part)."""
 
     @property
     @override
@@ -73,11 +75,14 @@ class BlynkWaterHeater(BlynkTemperatureEntity, WaterHeaterEntity):
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
-        await self.async_write(self.power_writes(on=True))
+        if self.has(POWER):
+            await self.async_write(self.power_writes(on=True))
+        else:
+            await self.async_set_operation_mode(self._on_operation or STATE_ON)
 
     @override
     async def async_turn_off(self, **kwargs: Any) -> None:
-        await self.async_write(self.power_writes(on=False))
+        await self.async_set_operation_mode(STATE_OFF)
 
     def _operation_writes(self, operation: str) -> dict[str, Any]:
         """Off switches the power off; another mode switches it on, with the mode."""
@@ -85,4 +90,6 @@ class BlynkWaterHeater(BlynkTemperatureEntity, WaterHeaterEntity):
             return self.power_writes(on=False)
         writes = self.power_writes(on=True) if self.has(POWER) else {}
         writes[OPERATION] = self.choice_value(OPERATION, operation)
+        if operation != STATE_OFF:
+            self._on_operation = operation
         return writes
