@@ -125,8 +125,9 @@ DEVICE_CLASSES: Mapping[Platform, frozenset[str]] = {
 
 _T = DatastreamType
 TYPES: Mapping[PartKind, frozenset[DatastreamType]] = {
-    PartKind.READING: NUMERIC,
-    PartKind.SETTING: frozenset({_T.INT, _T.DOUBLE}),
+    # Texts count: some products send "25.0C" (a number with its unit).
+    PartKind.READING: frozenset({*NUMERIC, _T.STRING}),
+    PartKind.SETTING: frozenset({_T.INT, _T.DOUBLE, _T.STRING}),
     PartKind.SWITCH: frozenset({_T.INT, _T.DOUBLE, _T.ENUM, _T.BOOLEAN}),
     PartKind.RANGE: NUMERIC,
     PartKind.CHOICE: frozenset({_T.INT, _T.ENUM, _T.STRING, _T.BOOLEAN}),

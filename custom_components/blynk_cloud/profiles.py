@@ -64,6 +64,18 @@ class Profile:
         return bool(self.pins) and self.pins <= set(pins)
 
 
+def recognize(
+    profiles: Iterable[Profile],
+    pins: Iterable[str],
+    template_code: str | None,
+    template_name: str | None,
+) -> Profile | None:
+    """The profile a device is: the one naming its template, else the most specific pins."""
+    pins = set(pins)
+    ordered = sorted(profiles, key=lambda profile: (-len(profile.pins), profile.name))
+    return next((p for p in ordered if p.recognizes(pins, template_code, template_name)), None)
+
+
 def _pins(value: Any) -> list[str]:
     try:
         return [normalize_pin(str(pin)) for pin in value]
