@@ -68,8 +68,24 @@ def describe(emu: Emulator, server: EmulatorServer) -> list[str]:
     device = next((d for d in emu.world.devices.values() if d.region == emu.default_region), None)
     if device is not None:
         lines.append(f"Device {device.id} '{device.name}' token: {device.token}")
+    for region, url in server.urls.items():
+        if "." not in region:
+            continue
+        # A vendor's white-label server: reached as <host>.localhost (loopback, RFC 6761), so
+        # the integration sees the vendor's host name and recognizes its products.
+        lines.append(f"White-label server {region}: {local_url(url, region)}")
+        lines += [
+            f"  Device {d.id} '{d.name}' token: {d.token}"
+            for d in emu.world.devices.values()
+            if d.region == region
+        ]
     lines.append(f"Control API: {server.url()}/_emulator/ - press Ctrl-C to stop")
     return lines
+
+
+def local_url(url: str, host: str) -> str:
+    """The URL of a site under a vendor's host name: `http://<host>.localhost:<port>`."""
+    return f"http://{host}.localhost:{url.rsplit(':', 1)[1]}"
 
 
 async def serve(args: argparse.Namespace, stop: asyncio.Event) -> None:

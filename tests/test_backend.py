@@ -33,7 +33,7 @@ async def test_inaccessible_template(
     assert entry.state is ConfigEntryState.LOADED
     assert "Template 353 is not accessible" in caplog.text
     assert hass.states.get("switch.living_room_relays_relay_1").state == "on"
-    assert emulator.count("/api/v1/organization/template/datastreams") == 4 + 4
+    assert emulator.count("/api/v1/organization/template/datastreams") == 7 + 7
     assert hass.states.get("sensor.garden_weather_temperature").state == "21.5"
 
 

@@ -20,8 +20,11 @@ async def test_organization_entry_loads_and_unloads(
     assert entry.state is ConfigEntryState.LOADED
     devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
     assert sorted(device.name for device in devices) == [
+        "Bedroom fan",
         "Cabin weather",
         "Car tracker",
+        "Desk lamp",
+        "Garden valve",
         "Garden weather",
         "Hallway thermostat",
         "Living room relays",

@@ -125,7 +125,7 @@ async def test_server_away_at_startup(
                 break
         assert entry.state is ConfigEntryState.LOADED
         assert hass.states.get(TEMPERATURE).state == "21.5"
-        assert counts(hass, entry) == (5, 27)
+        assert counts(hass, entry) == (8, 39)
         await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -110,7 +110,7 @@ async def test_backfill_matches_the_raw_points(
     elapsed = time.monotonic() - started
     # The history pages were read within the budget: no two closer than its interval.
     rate = entry.runtime_data.statistics.progress.requests_per_minute
-    assert rate == 600 - (1 * 60 / 30 + 5 * 60 / 300)  # minus polling's share
+    assert rate == 600 - (1 * 60 / 30 + 8 * 60 / 300)  # minus polling's share
     pages = emulator.count("/api/v1/organization/device/datastream/history")
     assert pages >= 10
     assert elapsed >= (pages - 1) * 60 / rate

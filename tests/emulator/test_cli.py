@@ -24,7 +24,13 @@ def test_parser_defaults() -> None:
 
 def test_region_ports_put_the_default_region_first() -> None:
     emu = Emulator("demo")
-    assert cli.region_ports(emu, 9000) == {"fra1": 9000, "ny3": 9001}
+    assert cli.region_ports(emu, 9000) == {
+        "fra1": 9000,
+        "ny3": 9001,
+        "dashboard.windmillair.com": 9002,
+        "raymote.raypak.com": 9003,
+        "microclimate.blynk.cc": 9004,
+    }
     scenario = tiny_scenario(regions=["sgp1", "blr1"], default_region="blr1")
     assert cli.region_ports(Emulator(scenario), 7000) == {"blr1": 7000, "sgp1": 7001}
 

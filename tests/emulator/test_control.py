@@ -36,14 +36,14 @@ async def test_devices(blynk: Blynk) -> None:
     added = await control(
         blynk, "POST", "/devices", {"name": "New", "templateId": 353, "token": "t" * 32}
     )
-    assert added == {"id": 7}
+    assert added == {"id": 26}
     assert (
         await blynk.request("GET", f"{EXT}/isHardwareConnected", params={"token": "t" * 32})
     ).text == "false"
-    assert await control(blynk, "DELETE", "/devices/7") == {"ok": True}
-    gone = await blynk.request("DELETE", f"{C}/devices/7")
+    assert await control(blynk, "DELETE", "/devices/26") == {"ok": True}
+    gone = await blynk.request("DELETE", f"{C}/devices/26")
     assert gone.status == 404
-    assert gone.message == "no device 7"
+    assert gone.message == "no device 26"
 
 
 async def test_faults_requests_and_counts(blynk: Blynk) -> None:

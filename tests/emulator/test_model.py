@@ -54,21 +54,21 @@ def test_online_times(emu: Emulator, clock: FakeClock) -> None:
 
 def test_add_and_remove_devices(emu: Emulator) -> None:
     new_id = emu.add_device({"name": "Spare", "templateId": 354, "values": {"1": 1}})
-    assert new_id == 7
-    device = emu.world.devices[7]
+    assert new_id == 26  # after the demo's highest id
+    device = emu.world.devices[26]
     assert len(device.token) == 32
     assert device.org_id == 658
-    assert emu.value(7, 1) == 1
-    assert emu.add_device({"id": 20, "name": "Far", "templateId": 353, "region": "ny3"}) == 20
+    assert emu.value(26, 1) == 1
+    assert emu.add_device({"id": 40, "name": "Far", "templateId": 353, "region": "ny3"}) == 40
     with pytest.raises(ScenarioError, match="duplicate device id"):
-        emu.add_device({"id": 20, "name": "Again", "templateId": 353})
+        emu.add_device({"id": 40, "name": "Again", "templateId": 353})
     with pytest.raises(ScenarioError, match="'name' is required"):
         emu.add_device({"templateId": 353})
-    emu.remove_device(7)
-    assert 7 not in emu.world.devices
+    emu.remove_device(26)
+    assert 26 not in emu.world.devices
     assert emu.device_for_token(device.token) is None
     with pytest.raises(KeyError):
-        emu.remove_device(7)
+        emu.remove_device(26)
 
 
 def test_reset_and_load(emu: Emulator) -> None:
@@ -77,7 +77,7 @@ def test_reset_and_load(emu: Emulator) -> None:
     token, _ = emu.tokens.issue(next(iter(emu.world.clients)))
     emu.reset()
     assert emu.value(1, 1) == 21.5
-    assert 7 not in emu.world.devices
+    assert 26 not in emu.world.devices
     assert emu.client_for_access_token(token) is None
     emu.load(tiny_scenario())
     assert emu.regions == ["fra1"]

@@ -48,8 +48,8 @@ async def test_organization_by_id(blynk: Blynk) -> None:
 async def test_device_list_defaults_to_own_organization(blynk: Blynk) -> None:
     reply = await blynk.pget(f"{V1}/devices")
     body = reply.json()
-    assert body["totalElements"] == 5
-    assert [device["id"] for device in body["content"]] == [1, 2, 3, 4, 6]
+    assert body["totalElements"] == 8
+    assert [device["id"] for device in body["content"]] == [1, 2, 3, 4, 6, 7, 8, 9]
     first = body["content"][0]
     assert first == {
         "id": 1,
@@ -69,14 +69,14 @@ async def test_device_list_defaults_to_own_organization(blynk: Blynk) -> None:
 
 async def test_device_list_with_sub_organizations_and_pages(blynk: Blynk) -> None:
     everything = await blynk.pget(f"{V1}/devices", {"includeSubOrgDevices": "true"})
-    assert everything.json()["totalElements"] == 6
+    assert everything.json()["totalElements"] == 9
     page = await blynk.pget(
         f"{V1}/devices", {"includeSubOrgDevices": "TRUE", "page": "1", "size": "4"}
     )
-    assert page.json()["totalElements"] == 6
-    assert [device["id"] for device in page.json()["content"]] == [5, 6]
+    assert page.json()["totalElements"] == 9
+    assert [device["id"] for device in page.json()["content"]] == [5, 6, 7, 8]
     beyond = await blynk.pget(f"{V1}/devices", {"page": "9"})
-    assert beyond.json() == {"content": [], "totalElements": 5}
+    assert beyond.json() == {"content": [], "totalElements": 8}
     sub = await blynk.pget(f"{V1}/devices", {"orgId": "659"})
     assert [device["id"] for device in sub.json()["content"]] == [5]
     assert (await blynk.pget(f"{V1}/devices", {"orgId": "4"})).status == 404
@@ -176,7 +176,7 @@ async def test_online(blynk: Blynk) -> None:
 
 async def test_templates(blynk: Blynk) -> None:
     listed = (await blynk.pget(f"{V1}/templates")).json()
-    assert listed["totalElements"] == 4
+    assert listed["totalElements"] == 7
     assert listed["content"][0] == {
         "id": 353,
         "templateIds": listed["content"][0]["templateIds"],

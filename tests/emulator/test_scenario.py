@@ -16,8 +16,14 @@ from .helpers import BASE_TIME, FakeClock, tiny_scenario
 def test_bundled_demo() -> None:
     assert "demo" in bundled_scenarios()
     demo = load_scenario("demo")
-    assert demo["regions"] == ["fra1", "ny3"]
-    assert len(demo["devices"]) == 6
+    assert demo["regions"] == [
+        "fra1",
+        "ny3",
+        "dashboard.windmillair.com",
+        "raymote.raypak.com",
+        "microclimate.blynk.cc",
+    ]
+    assert len(demo["devices"]) == 15
     assert {client["platform_api"] for client in demo["oauth_clients"]} == {True, False}
     assert [d["id"] for d in demo["devices"] if d["region"] == "ny3"] == [6]
     assert all(len(d["token"]) == 32 for d in demo["devices"])
