@@ -156,7 +156,7 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
 
     def options(self, role: str) -> list[str]:
         """The names of a CHOICE part, in the order of the options."""
-        return list(self.part(role).options.values()) if self.has(role) else []
+        return list(dict.fromkeys(self.part(role).options.values())) if self.has(role) else []
 
     # Temperatures
 

@@ -291,13 +291,17 @@ def parse(data: Any) -> Composition:
     parts: dict[str, Part] = {}
     for role, raw in checked["parts"].items():
         if role not in roles:
-            raise probatio.Invalid(f"{platform} has no part {role!r}", path=["parts", role])
+            raise _invalid(f"{platform} has no part {role!r}", "unknown_part", ["parts", role])
         parts[role] = Part(**raw)
         _check_part(roles[role], parts[role], ["parts", role])
     _check_parts(platform, parts.keys())
     device_class = checked.get("device_class")
     if device_class is not None and device_class not in DEVICE_CLASSES.get(platform, ()):
-        raise probatio.Invalid(f"{platform} has no device class {device_class!r}")
+        raise _invalid(
+            f"{platform} has no device class {device_class!r}",
+            "unknown_device_class",
+            ["device_class"],
+        )
     return Composition(
         platform=platform,
         key=checked["key"],
@@ -314,23 +318,43 @@ def _check_parts(platform: Platform, roles: Iterable[str]) -> None:
     spec = ROLES[platform]
     missing = [role for role, known in spec.items() if known.required and role not in present]
     if missing:
-        raise probatio.Invalid(f"{platform} needs the part {missing[0]!r}", path=["parts"])
+        raise _invalid(
+            f"{platform} needs the part {missing[0]!r}", "part_required", ["parts", missing[0]]
+        )
     if (needed := ONE_OF.get(platform)) and not present & set(needed):
-        raise probatio.Invalid(f"{platform} needs one of {', '.join(needed)}", path=["parts"])
+        raise _invalid(
+            f"{platform} needs one of {', '.join(needed)}",
+            "parts_needed",
+            ["parts"],
+            parts=", ".join(needed),
+        )
     if 0 < len(present & set(TOGETHER)) < len(TOGETHER):
-        raise probatio.Invalid("red, green and blue come together", path=["parts"])
+        raise _invalid("red, green and blue come together", "rgb_together", ["parts", "red"])
 
 
 def _check_part(role: Role, part: Part, path: list[str]) -> None:
+    options = [*path, "options"]
     if role.kind in (PartKind.CHOICE, PartKind.STATUS):
         if not part.options:
-            raise probatio.Invalid("this part needs options (value: name)", path=path)
+            raise _invalid("this part needs options (value: name)", "options_required", options)
         if role.names is not None and (unknown := set(part.options.values()) - role.names):
-            raise probatio.Invalid(f"unknown names: {', '.join(sorted(unknown))}", path=path)
+            raise _invalid(
+                f"unknown names: {', '.join(sorted(unknown))}",
+                "unknown_names",
+                options,
+                names=", ".join(sorted(role.names)),
+            )
     elif part.options:
-        raise probatio.Invalid("only choices have options", path=path)
+        raise _invalid("only choices have options", "options_not_allowed", options)
     if part.min is not None and part.max is not None and part.min >= part.max:
-        raise probatio.Invalid("the maximum must be greater than the minimum", path=path)
+        raise _invalid(
+            "the maximum must be greater than the minimum", "max_not_above_min", [*path, "max"]
+        )
+
+
+def _invalid(message: str, key: str, path: list[str], **placeholders: str) -> probatio.Invalid:
+    """An error that says where (path) and what (a translation key of the options flow)."""
+    return probatio.Invalid(message, path=path, translation_key=key, placeholders=placeholders)
 
 
 def mismatches(composition: Composition, datastreams: Mapping[str, Datastream]) -> dict[str, str]:

@@ -13,7 +13,6 @@ from homeassistant.config_entries import (
     ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlowWithReload,
 )
 from homeassistant.const import (
     CONF_CLIENT_ID,
@@ -52,6 +51,7 @@ from .api import (
     BlynkServer,
     normalize_pin,
 )
+from .combine_flow import CombineOptionsFlow
 from .const import (
     CONF_DATASTREAMS,
     CONF_ENTITY,
@@ -356,11 +356,12 @@ def _credentials_schema(
     return probatio.Schema(fields)
 
 
-class BlynkOptionsFlow(OptionsFlowWithReload):
-    """Polling, sub-organizations, and the entity each datastream becomes."""
+class BlynkOptionsFlow(CombineOptionsFlow):
+    """Polling, sub-organizations, the entity each datastream becomes, combined entities."""
 
     def __init__(self) -> None:
         """Start with no datastream picked."""
+        super().__init__()
         self._key: str | None = None
 
     @property
@@ -369,7 +370,9 @@ class BlynkOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose what to change."""
-        return self.async_show_menu(step_id="init", menu_options=["settings", "datastreams"])
+        return self.async_show_menu(
+            step_id="init", menu_options=["settings", "datastreams", "combine", "profiles"]
+        )
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None

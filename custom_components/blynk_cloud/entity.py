@@ -4,6 +4,7 @@ from abc import abstractmethod
 from collections.abc import Callable, Hashable
 from functools import partial
 import logging
+import re
 from typing import Any, override
 
 from homeassistant.const import Platform
@@ -15,7 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Datastream, Value
 from .backend import BlynkDevice
-from .composition import Composition
+from .composition import KEY_PATTERN, Composition
 from .const import LOGGER
 from .coordinator import (
     BlynkConfigEntry,
@@ -211,21 +212,36 @@ def _async_follow_discovery(
     entry.async_on_unload(runtime.discovery.async_add_listener(add_new))
 
 
+_COMBINED_ID = re.compile(f"_(?P<key>{KEY_PATTERN.strip('^$')})$")
+"""The end of a combined entity's unique ID: the device key, `_`, the composition's key."""
+
+
 @callback
 def async_remove_superseded_entities(hass: HomeAssistant, entry: BlynkConfigEntry) -> None:
-    """Remove entities of datastreams that now become another kind of entity, or none.
+    """Remove entities that are no longer made: superseded kinds, and combined entities.
 
     The unique ID of a datastream's entity does not depend on its kind, so an entity of the
-    former kind would linger beside the new one.
+    former kind would linger beside the new one; a datastream now part of a combined entity
+    has none. A combined entity removed in the options, or of a profile switched off, goes too.
     """
     runtime = entry.runtime_data
-    kinds = {
-        runtime.backend.unique_id(device, datastream): runtime.decide(device, datastream).kind
-        for device in runtime.discovery.data.values()
-        for datastream in device.datastreams.values()
-    }
+    kinds: dict[str, str] = {}
+    combined: dict[str, dict[str, str]] = {}
+    for device in runtime.discovery.data.values():
+        for datastream in device.datastreams.values():
+            kinds[runtime.backend.unique_id(device, datastream)] = runtime.decide(
+                device, datastream
+            ).kind
+        combined[f"{runtime.backend.device_key(device)}_"] = {
+            composition.key: composition.platform for composition in runtime.compositions(device)
+        }
     registry = er.async_get(hass)
     for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id):
-        kind = kinds.get(registry_entry.unique_id)
+        unique_id = registry_entry.unique_id
+        kind = kinds.get(unique_id)
+        if (match := _COMBINED_ID.search(unique_id)) and (
+            keys := combined.get(unique_id[: match.start("key")])
+        ) is not None:
+            kind = keys.get(match["key"], EntityKind.NONE)
         if kind is not None and registry_entry.domain != kind:
             registry.async_remove(registry_entry.entity_id)

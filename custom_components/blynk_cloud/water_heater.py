@@ -39,7 +39,7 @@ class BlynkWaterHeater(BlynkTemperatureEntity, WaterHeaterEntity):
         """Features and operation modes from the parts."""
         super().__init__(runtime, device, composition)
         features = WaterHeaterEntityFeature.TARGET_TEMPERATURE
-        operations = list(dict.fromkeys(self.options(OPERATION)))
+        operations = self.options(OPERATION)
         if self.has(POWER) or STATE_OFF in operations:
             features |= WaterHeaterEntityFeature.ON_OFF
         if self.has(OPERATION):

@@ -1,0 +1,110 @@
+"""The demo's whole-device entities as a user combines them, and entries for the vendors' servers."""
+
+from collections.abc import AsyncIterator
+import socket
+from typing import Any, override
+from unittest.mock import patch
+
+from aiohttp.abc import ResolveResult
+from aiohttp.resolver import AsyncResolver
+from homeassistant.const import CONF_HOST, CONF_TOKEN
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.blynk_cloud.config_flow import device_unique_id
+from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_MODE, DOMAIN, Mode
+from emulator import EmulatorServer
+from tests.conftest import demo_device
+
+THERMOSTAT = {
+    "platform": "climate",
+    "key": "climate",
+    "parts": {
+        "current_temperature": {"pin": "v0"},
+        "target_temperature": {"pin": "v1"},
+        "hvac_mode": {"pin": "v2", "options": {"0": "off", "1": "heat", "2": "cool", "3": "auto"}},
+        "hvac_action": {"pin": "v3", "options": {"0": "idle", "1": "heating"}},
+    },
+}
+"""The Hallway thermostat's template (356): room and target temperature, Mode ENUM, Heating."""
+FAN = {
+    "platform": "fan",
+    "key": "fan",
+    "parts": {
+        "power": {"pin": "v0"},
+        "speed": {"pin": "v1"},
+        "preset": {"pin": "v2", "options": {"0": "normal", "1": "sleep", "2": "breeze"}},
+        "oscillate": {"pin": "v3"},
+    },
+}
+"""The Bedroom fan's template (357): power, speed 1-3, Mode ENUM, oscillation."""
+LIGHT = {
+    "platform": "light",
+    "key": "light",
+    "parts": {"power": {"pin": "v0"}, "brightness": {"pin": "v1"}, "color": {"pin": "v2"}},
+}
+"""The Desk lamp's template (358): power, brightness 0-255, zeRGBa merged into a String."""
+VALVE = {"platform": "valve", "key": "valve", "parts": {"position": {"pin": "v0"}}}
+"""The Garden valve's template (359): position 0-100 %."""
+COMBINED = {"356": [THERMOSTAT], "357": [FAN], "358": [LIGHT], "359": [VALVE]}
+
+CLIMATE = "climate.hallway_thermostat"
+FAN_ENTITY = "fan.bedroom_fan"
+LIGHT_ENTITY = "light.desk_lamp"
+VALVE_ENTITY = "valve.garden_valve"
+
+
+def combined_entry(
+    entry: MockConfigEntry, combined: dict[str, list[dict[str, Any]]] | None = None
+) -> MockConfigEntry:
+    """The organization entry with whole-device entities combined in its options."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data=entry.data,
+        options={CONF_COMBINED: COMBINED if combined is None else combined},
+    )
+
+
+def vendor_entry(blynk: EmulatorServer, name: str, **options: Any) -> MockConfigEntry:
+    """A device-mode entry for a demo device on its vendor's server, by the vendor's host name.
+
+    The emulator serves the vendor on 127.0.0.1; `<host>.localhost` reaches it (RFC 6761).
+    """
+    device = demo_device(name)
+    host = device["region"]
+    port = blynk.url(host).rsplit(":", 1)[1]
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=name,
+        unique_id=device_unique_id(device["token"]),
+        data={
+            CONF_MODE: Mode.DEVICE,
+            CONF_HOST: f"http://{host}.localhost:{port}",
+            CONF_TOKEN: device["token"],
+        },
+        options=options,
+    )
+
+
+class _IPv4Resolver(AsyncResolver):
+    """aiodns, as Home Assistant resolves; IPv4 only, where the emulator listens."""
+
+    @override
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        return await super().resolve(host, port, socket.AF_INET)
+
+
+@pytest.fixture
+async def local_resolver(disable_mock_zeroconf_resolver: None) -> AsyncIterator[None]:
+    """Resolve host names as Home Assistant does (aiodns: `*.localhost` is loopback).
+
+    The test harness's own resolver belongs to another event loop.
+    """
+    resolver = _IPv4Resolver()
+    resolver.real_close = resolver.close  # type: ignore[attr-defined]
+    with patch("homeassistant.helpers.aiohttp_client._async_make_resolver", return_value=resolver):
+        yield

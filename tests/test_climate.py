@@ -1,0 +1,218 @@
+"""Thermostats combined from datastreams: the demo's, and the Windmill AC's profile."""
+
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components.climate import (
+    ATTR_CURRENT_TEMPERATURE,
+    ATTR_FAN_MODE,
+    ATTR_FAN_MODES,
+    ATTR_HVAC_ACTION,
+    ATTR_HVAC_MODE,
+    ATTR_HVAC_MODES,
+    ATTR_MAX_TEMP,
+    ATTR_MIN_TEMP,
+    ATTR_TARGET_TEMP_STEP,
+    DOMAIN as CLIMATE_DOMAIN,
+    SERVICE_SET_FAN_MODE,
+    SERVICE_SET_HVAC_MODE,
+    SERVICE_SET_TEMPERATURE,
+    HVACMode,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_TEMPERATURE,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.blynk_cloud.const import CONF_DATASTREAMS
+from emulator import Emulator, EmulatorServer
+from tests.combined import CLIMATE, THERMOSTAT, combined_entry, local_resolver, vendor_entry
+from tests.conftest import setup_entry
+
+__all__ = ["local_resolver"]
+WRITE = "/api/v1/organization/device/datastream"
+BATCH_WRITE = "/api/v1/organization/device/datastreams"
+AC = "climate.office_ac"
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Thermostats, and the platforms of the datastreams they leave alone."""
+    return [Platform.CLIMATE, Platform.SENSOR, Platform.NUMBER, Platform.BINARY_SENSOR]
+
+
+async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
+    await hass.services.async_call(
+        CLIMATE_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+@pytest.fixture
+async def combined(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
+) -> MockConfigEntry:
+    """The demo organization with its thermostat combined in the options."""
+
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        return await setup_entry(hass, combined_entry(organization_entry))
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    combined: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    entries = er.async_entries_for_config_entry(entity_registry, combined.entry_id)
+    climates = [entry for entry in entries if entry.domain == CLIMATE_DOMAIN]
+    assert [entry.entity_id for entry in climates] == [CLIMATE]
+    for entry in climates:
+        assert entry == snapshot(name=f"{entry.entity_id}-entry")
+        assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
+
+
+async def test_thermostat(hass: HomeAssistant, combined: MockConfigEntry) -> None:
+    state = hass.states.get(CLIMATE)
+    assert state.name == "Hallway thermostat"  # the device's main entity
+    assert state.state == HVACMode.HEAT
+    assert state.attributes[ATTR_CURRENT_TEMPERATURE] == 20.8
+    assert state.attributes[ATTR_TEMPERATURE] == 21.5
+    assert state.attributes[ATTR_HVAC_ACTION] == "heating"
+    assert state.attributes[ATTR_HVAC_MODES] == ["off", "heat", "cool", "auto"]
+    assert (state.attributes[ATTR_MIN_TEMP], state.attributes[ATTR_MAX_TEMP]) == (10, 30)
+    assert state.attributes[ATTR_TARGET_TEMP_STEP] == 0.5
+
+
+async def test_used_datastreams_have_no_entities_of_their_own(
+    hass: HomeAssistant, combined: MockConfigEntry
+) -> None:
+    for gone in (
+        "sensor.hallway_thermostat_room_temperature",
+        "number.hallway_thermostat_target_temperature",
+        "sensor.hallway_thermostat_mode",
+        "binary_sensor.hallway_thermostat_heating",
+    ):
+        assert hass.states.get(gone) is None
+    assert hass.states.get("sensor.hallway_thermostat_power").state == "850.0"
+
+
+async def test_set_temperature_and_mode(
+    hass: HomeAssistant, combined: MockConfigEntry, emulator: Emulator
+) -> None:
+    emulator.clear_log()
+    await call(hass, SERVICE_SET_TEMPERATURE, CLIMATE, temperature=23)
+    assert emulator.value(4, "v1") == 23.0
+    assert hass.states.get(CLIMATE).attributes[ATTR_TEMPERATURE] == 23
+
+    await call(hass, SERVICE_SET_HVAC_MODE, CLIMATE, hvac_mode="cool")
+    assert emulator.value(4, "v2") == 2
+    assert hass.states.get(CLIMATE).state == "cool"
+
+    # Temperature and mode together: one request.
+    await call(hass, SERVICE_SET_TEMPERATURE, CLIMATE, temperature=19.5, hvac_mode="heat")
+    assert (emulator.value(4, "v1"), emulator.value(4, "v2")) == (19.5, 1)
+    await call(hass, SERVICE_TURN_OFF, CLIMATE)
+    assert emulator.value(4, "v2") == 0
+    assert hass.states.get(CLIMATE).state == "off"
+    assert hass.states.get(CLIMATE).attributes[ATTR_HVAC_ACTION] == "off"
+    await call(hass, SERVICE_TURN_ON, CLIMATE)
+    assert emulator.value(4, "v2") == 1  # back to the last mode it had on
+    writes = [(r.path, r.body) for r in emulator.requests if r.method == "POST"]
+    assert writes == [
+        (WRITE, {"deviceId": 4, "dataStreamId": 2, "value": 23}),
+        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 2}),
+        (BATCH_WRITE, writes[2][1]),
+        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 0}),
+        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 1}),
+    ]
+
+
+async def test_out_of_range_is_refused(
+    hass: HomeAssistant, combined: MockConfigEntry, emulator: Emulator
+) -> None:
+    emulator.clear_log()
+    with pytest.raises(ServiceValidationError):
+        await call(hass, SERVICE_SET_TEMPERATURE, CLIMATE, temperature=35)
+    assert emulator.count(WRITE, method="POST") == 0
+
+
+async def test_keeping_the_datastreams_entities(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
+) -> None:
+    """The user asks for both: the composition keeps them, or a datastream's own choice."""
+
+    kept = {**THERMOSTAT, "keep_entities": True}
+    entry = combined_entry(organization_entry, {"356": [kept]})
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        await setup_entry(hass, entry)
+    assert hass.states.get(CLIMATE) is not None
+    assert hass.states.get("number.hallway_thermostat_target_temperature") is not None
+
+
+async def test_a_datastream_chosen_in_the_options_keeps_its_entity(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
+) -> None:
+
+    entry = combined_entry(organization_entry, {"356": [THERMOSTAT]})
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry,
+        options={**entry.options, CONF_DATASTREAMS: {"356:v0": {"entity": "sensor"}}},
+    )
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        await setup_entry(hass, entry)
+    assert hass.states.get("sensor.hallway_thermostat_room_temperature").state == "20.8"
+    assert hass.states.get("number.hallway_thermostat_target_temperature") is None
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_windmill_ac_profile(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    device_registry: dr.DeviceRegistry,
+    platforms: list[Platform],
+) -> None:
+    """Recognized on its vendor's server by its pins: a climate in °F, with no setup."""
+
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        entry = await setup_entry(hass, vendor_entry(blynk, "Office AC"))
+    state = hass.states.get(AC)
+    assert state.state == "cool"
+    assert state.attributes[ATTR_HVAC_MODES] == ["off", "fan_only", "cool", "auto"]
+    assert state.attributes[ATTR_FAN_MODES] == ["auto", "low", "medium", "high"]
+    assert state.attributes[ATTR_FAN_MODE] == "medium"
+    assert state.attributes[ATTR_CURRENT_TEMPERATURE] == pytest.approx(23.9, abs=0.1)  # 75 °F
+    assert state.attributes[ATTR_TEMPERATURE] == pytest.approx(22.2, abs=0.1)  # 72 °F
+    device = dr.async_entries_for_config_entry(device_registry, entry.entry_id)[0]
+    assert (device.manufacturer, device.model) == ("Windmill", "Windmill AC")
+    assert hass.states.get("sensor.office_ac_power_draw").state == "420.0"
+
+    emulator.clear_log()
+    await call(hass, SERVICE_TURN_OFF, AC)
+    assert emulator.value(20, "v0") == 0
+    assert hass.states.get(AC).state == "off"
+    # A mode switches the unit on in the same request: Windmill drops writes while it is off.
+    await call(hass, SERVICE_SET_HVAC_MODE, AC, hvac_mode="auto")
+    assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 2)
+    await call(hass, SERVICE_SET_FAN_MODE, AC, fan_mode="high")
+    assert emulator.value(20, "v4") == 3
+    await call(hass, SERVICE_SET_TEMPERATURE, AC, temperature=20)  # °C, sent as °F
+    assert emulator.value(20, "v2") == 68
+    paths = [r.path for r in emulator.requests if "update" in r.path]
+    assert paths == [
+        "/external/api/update",
+        "/external/api/batch/update",
+        "/external/api/update",
+        "/external/api/update",
+    ]
