@@ -1,4 +1,4 @@
-"""The demo's whole-device entities as a user combines them, and entries for the vendors' servers."""
+"""The demo's whole-device entities as a user combines them, and vendor-server entries."""
 
 from collections.abc import AsyncIterator
 import socket

@@ -8,7 +8,6 @@ from homeassistant.components.climate import (
     ATTR_FAN_MODE,
     ATTR_FAN_MODES,
     ATTR_HVAC_ACTION,
-    ATTR_HVAC_MODE,
     ATTR_HVAC_MODES,
     ATTR_MAX_TEMP,
     ATTR_MIN_TEMP,
@@ -30,7 +29,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS
@@ -61,7 +60,6 @@ async def combined(
     hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
 ) -> MockConfigEntry:
     """The demo organization with its thermostat combined in the options."""
-
     with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
         return await setup_entry(hass, combined_entry(organization_entry))
 
@@ -150,7 +148,6 @@ async def test_keeping_the_datastreams_entities(
     hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
 ) -> None:
     """The user asks for both: the composition keeps them, or a datastream's own choice."""
-
     kept = {**THERMOSTAT, "keep_entities": True}
     entry = combined_entry(organization_entry, {"356": [kept]})
     with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
@@ -184,7 +181,6 @@ async def test_windmill_ac_profile(
     platforms: list[Platform],
 ) -> None:
     """Recognized on its vendor's server by its pins: a climate in °F, with no setup."""
-
     with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
         entry = await setup_entry(hass, vendor_entry(blynk, "Office AC"))
     state = hass.states.get(AC)
