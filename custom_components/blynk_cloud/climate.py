@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import BlynkDevice
-from .composed import POWER, TARGET, BlynkTemperatureEntity
+from .composed import POWER, BlynkTemperatureEntity
 from .composition import Composition
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import async_add_composed_entities
@@ -90,7 +90,7 @@ class BlynkClimate(BlynkTemperatureEntity, ClimateEntity):
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
         writes = self._mode_writes(kwargs[ATTR_HVAC_MODE]) if ATTR_HVAC_MODE in kwargs else {}
-        await self.async_write({**writes, TARGET: kwargs[ATTR_TEMPERATURE]})
+        await self.async_write({**writes, **self.target_writes(kwargs[ATTR_TEMPERATURE])})
 
     @override
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:

@@ -249,6 +249,14 @@ class BlynkTemperatureEntity(BlynkComposedEntity):
         """The target temperature part."""
         return self.number(TARGET)
 
+    def target_writes(self, temperature: float) -> dict[str, Any]:
+        """The write of a target temperature, to its step (whole degrees for INT: 100.4 is 100)."""
+        step = self._attr_target_temperature_step or 1.0
+        value = math.floor(temperature / step + 0.5) * step
+        if self._datastreams[TARGET].type is not DatastreamType.DOUBLE:
+            return {TARGET: round(value)}
+        return {TARGET: round(value, 6)}
+
     def power_writes(self, on: bool) -> dict[str, Any]:
         """The write that switches the power part."""
         return {POWER: self.on_off(POWER)[0 if on else 1]}
@@ -268,16 +276,18 @@ class BlynkPositionEntity(BlynkComposedEntity):
 
     @property
     def position(self) -> int | None:
-        """The position, 0 (closed) to 100 (open)."""
+        """The position, 0 (closed) to 100 (open); 0 while the open datastream says closed."""
+        if self.has(OPEN) and self.is_switched_on(OPEN) is False:
+            return 0
         fraction = self.fraction(POSITION) if self.positioned else None
         return None if fraction is None else round(fraction * 100)
 
     @property
     def closed(self) -> bool | None:
-        """Closed when the open datastream says so, else at position 0."""
-        opened = self.is_switched_on(OPEN) if self.has(OPEN) else None
-        if opened is False or (opened and not self.positioned):
-            return not opened
+        """Closed at position 0, or when the open datastream says so."""
+        if not self.positioned:
+            opened = self.is_switched_on(OPEN)
+            return None if opened is None else not opened
         position = self.position
         return None if position is None else position == 0
 

@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import BlynkDevice
-from .composed import POWER, TARGET, BlynkTemperatureEntity
+from .composed import POWER, BlynkTemperatureEntity
 from .composition import Composition
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import async_add_composed_entities
@@ -64,7 +64,7 @@ class BlynkWaterHeater(BlynkTemperatureEntity, WaterHeaterEntity):
 
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
-        writes = {TARGET: kwargs[ATTR_TEMPERATURE]}
+        writes = self.target_writes(kwargs[ATTR_TEMPERATURE])
         if (operation := kwargs.get(ATTR_OPERATION_MODE)) is not None:
             writes.update(self._operation_writes(operation))
         await self.async_write(writes)

@@ -1,0 +1,168 @@
+"""Fans combined from datastreams: the demo's, a fan without power, and the Windmill fans."""
+
+import copy
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components.fan import (
+    ATTR_OSCILLATING,
+    ATTR_PERCENTAGE,
+    ATTR_PERCENTAGE_STEP,
+    ATTR_PRESET_MODE,
+    ATTR_PRESET_MODES,
+    DOMAIN as FAN_DOMAIN,
+    SERVICE_OSCILLATE,
+    SERVICE_SET_PERCENTAGE,
+    SERVICE_SET_PRESET_MODE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from emulator import Emulator, EmulatorServer
+from tests.combined import FAN, FAN_ENTITY, combined_entry, local_resolver, vendor_entry
+from tests.conftest import DEMO, setup_entry
+
+__all__ = ["local_resolver"]
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Fans, and the switches of datastreams they leave alone."""
+    return [Platform.FAN, Platform.SWITCH]
+
+
+async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
+    await hass.services.async_call(
+        FAN_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+async def setup(
+    hass: HomeAssistant, entry: MockConfigEntry, platforms: list[Platform]
+) -> MockConfigEntry:
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        return await setup_entry(hass, entry)
+
+
+async def test_demo_fan(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    platforms: list[Platform],
+) -> None:
+    """Power, speed 1-3 (three speeds), a Mode ENUM as presets, oscillation."""
+    await setup(hass, combined_entry(organization_entry), platforms)
+    state = hass.states.get(FAN_ENTITY)
+    assert state.name == "Bedroom fan"
+    assert state.state == "on"
+    assert state.attributes[ATTR_PERCENTAGE] == 66
+    assert state.attributes[ATTR_PERCENTAGE_STEP] == pytest.approx(100 / 3)
+    assert state.attributes[ATTR_PRESET_MODES] == ["normal", "sleep", "breeze"]
+    assert state.attributes[ATTR_PRESET_MODE] == "normal"
+    assert state.attributes[ATTR_OSCILLATING] is False
+    assert hass.states.get("switch.bedroom_fan_power") is None
+
+    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=34)
+    assert emulator.value(7, "v1") == 2  # 34 % of three speeds is the second, as HA rounds
+    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=100)
+    assert emulator.value(7, "v1") == 3
+    await call(hass, SERVICE_SET_PRESET_MODE, FAN_ENTITY, preset_mode="breeze")
+    assert emulator.value(7, "v2") == 2
+    await call(hass, SERVICE_OSCILLATE, FAN_ENTITY, oscillating=True)
+    assert emulator.value(7, "v3") == 1
+    await call(hass, SERVICE_TURN_OFF, FAN_ENTITY)
+    assert emulator.value(7, "v0") == 0
+    state = hass.states.get(FAN_ENTITY)
+    assert (state.state, state.attributes[ATTR_PERCENTAGE]) == ("off", 0)
+    await call(hass, SERVICE_TURN_ON, FAN_ENTITY, percentage=30)
+    assert (emulator.value(7, "v0"), emulator.value(7, "v1")) == (1, 1)
+    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=0)
+    assert emulator.value(7, "v0") == 0
+
+
+def speed_from_zero() -> dict[str, Any]:
+    """The demo, with the fan's speed datastream 0..3 (0 is off)."""
+    scenario = copy.deepcopy(DEMO)
+    template = next(t for t in scenario["templates"] if t["id"] == 357)
+    template["datastreams"][1]["min"] = 0
+    return scenario
+
+
+@pytest.mark.parametrize("scenario", [speed_from_zero()])
+async def test_fan_without_power_datastream(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    platforms: list[Platform],
+) -> None:
+    """A speed of 0 is off: turning on comes back to the speed it had."""
+    speed_only = {"platform": "fan", "key": "fan", "parts": {"speed": {"pin": "v1"}}}
+    await setup(hass, combined_entry(organization_entry, {"357": [speed_only]}), platforms)
+    assert hass.states.get(FAN_ENTITY).attributes[ATTR_PERCENTAGE] == 66
+    assert hass.states.get("switch.bedroom_fan_power").state == "on"  # not part of the fan
+    await call(hass, SERVICE_TURN_OFF, FAN_ENTITY)
+    assert emulator.value(7, "v1") == 0
+    assert hass.states.get(FAN_ENTITY).state == "off"
+    await call(hass, SERVICE_TURN_ON, FAN_ENTITY)
+    assert emulator.value(7, "v1") == 2  # the speed it had
+    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=100)
+    assert emulator.value(7, "v1") == 3
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_windmill_fan_profile(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, platforms: list[Platform]
+) -> None:
+    """Five speeds, Whisper (1) to Boost (5); the LED auto-fade stays a switch."""
+    await setup(hass, vendor_entry(blynk, "Nursery fan"), platforms)
+    state = hass.states.get("fan.nursery_fan")
+    assert (state.state, state.attributes[ATTR_PERCENTAGE]) == ("on", 60)
+    assert state.attributes[ATTR_PERCENTAGE_STEP] == 20
+    assert hass.states.get("switch.nursery_fan_led_auto_fade").state == "off"
+    await call(hass, SERVICE_SET_PERCENTAGE, "fan.nursery_fan", percentage=20)
+    assert emulator.value(21, "v2") == 1
+    await call(hass, SERVICE_TURN_OFF, "fan.nursery_fan")
+    assert (emulator.value(21, "v0"), emulator.value(21, "v2")) == (0, 1)
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_windmill_purifier_profile(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, platforms: list[Platform]
+) -> None:
+    """Speeds 1-4 and the presets Eco (5) and Sleep (6) share one datastream."""
+    await setup(hass, vendor_entry(blynk, "Air purifier"), platforms)
+    purifier = "fan.air_purifier"
+    state = hass.states.get(purifier)
+    assert state.attributes[ATTR_PERCENTAGE] == 50
+    assert state.attributes[ATTR_PRESET_MODE] is None
+    assert state.attributes[ATTR_PRESET_MODES] == ["eco", "sleep"]
+    await call(hass, SERVICE_SET_PRESET_MODE, purifier, preset_mode="sleep")
+    assert emulator.value(22, "v3") == 6
+    state = hass.states.get(purifier)
+    assert (state.attributes[ATTR_PRESET_MODE], state.attributes[ATTR_PERCENTAGE]) == (
+        "sleep",
+        None,
+    )
+    await call(hass, SERVICE_TURN_ON, purifier, preset_mode="eco", percentage=100)
+    assert emulator.value(22, "v3") == 5  # the preset wins: both live on v3
+    await call(hass, SERVICE_SET_PERCENTAGE, purifier, percentage=100)
+    assert emulator.value(22, "v3") == 4
+    assert hass.states.get("switch.air_purifier_child_lock").state == "off"
+
+
+async def test_writes_as_one_request(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    platforms: list[Platform],
+) -> None:
+    """Power and speed go together, in one batch write."""
+    await setup(hass, combined_entry(organization_entry, {"357": [FAN]}), platforms)
+    await call(hass, SERVICE_TURN_OFF, FAN_ENTITY)
+    emulator.clear_log()
+    await call(hass, SERVICE_TURN_ON, FAN_ENTITY, percentage=100)
+    writes = [r for r in emulator.requests if r.method == "POST"]
+    assert len(writes) == 1
+    assert (emulator.value(7, "v0"), emulator.value(7, "v1")) == (1, 3)
