@@ -17,7 +17,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator
-from tests.combined import VALVE, VALVE_ENTITY, combined_entry
+from tests.combined import VALVE_ENTITY, combined_entry
 from tests.conftest import setup_entry
 
 
