@@ -287,6 +287,8 @@ def parse(data: Any) -> Composition:
     """A composition from its stored form; probatio.Invalid says what is wrong."""
     checked = COMPOSITION_SCHEMA(data)
     platform = Platform(checked["platform"])
+    if not checked["key"].startswith(str(platform)):
+        raise _invalid(f"the key starts with {platform}", "invalid_key", ["key"])
     roles = ROLES[platform]
     parts: dict[str, Part] = {}
     for role, raw in checked["parts"].items():

@@ -44,6 +44,8 @@ class Profile:
     """Template codes (`TMPL...`) or template names, lower case."""
     pins: frozenset[str]
     """Pins that together identify the product (device mode reads no template)."""
+    without: frozenset[str]
+    """Pins the product does not have: another product of the server with more pins has them."""
     datastreams: Mapping[str, Datastream]
     compositions: tuple[Composition, ...]
     sources: tuple[str, ...]
@@ -61,7 +63,8 @@ class Profile:
         template = {name.lower() for name in (template_code, template_name) if name}
         if template & self.templates:
             return True
-        return bool(self.pins) and self.pins <= set(pins)
+        pins = set(pins)
+        return bool(self.pins) and self.pins <= pins and not self.without & pins
 
 
 def recognize(
@@ -111,6 +114,7 @@ PROFILE_SCHEMA = probatio.Schema(
                 probatio.Required("hosts"): probatio.All([str], probatio.Length(min=1)),
                 probatio.Optional("templates", default=list): [str],
                 probatio.Optional("pins", default=list): _pins,
+                probatio.Optional("without", default=list): _pins,
             }
         ),
         probatio.Optional("datastreams", default=dict): {str: _DATASTREAM},
@@ -155,6 +159,7 @@ def parse(data: Any) -> Profile:
         hosts=frozenset(host.lower() for host in match["hosts"]),
         templates=frozenset(name.lower() for name in match["templates"]),
         pins=frozenset(match["pins"]),
+        without=frozenset(match["without"]),
         datastreams=datastreams,
         compositions=tuple(compositions),
         sources=tuple(checked["sources"]),

@@ -1,0 +1,262 @@
+"""Product profiles: data files checked by their JSON Schema and at runtime, recognized, switched off."""
+
+import copy
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components.climate.const import HVACAction, HVACMode
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import jsonschema
+import probatio
+import pytest
+
+from custom_components.blynk_cloud.composition import COMPOSED_PLATFORMS, ROLES
+from custom_components.blynk_cloud.const import CONF_DISABLED_PROFILES, DOMAIN
+from custom_components.blynk_cloud.profiles import PROFILE_DIR, SCHEMA_NAME, load_profiles, parse
+from emulator import EmulatorServer
+from tests.combined import local_resolver, vendor_entry
+from tests.conftest import setup_entry
+
+__all__ = ["local_resolver"]
+SCHEMA = json.loads((PROFILE_DIR / SCHEMA_NAME).read_text(encoding="utf-8"))
+FILES = sorted(path for path in PROFILE_DIR.glob("*.json") if path.name != SCHEMA_NAME)
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+AC = json.loads((PROFILE_DIR / "windmill_ac.json").read_text(encoding="utf-8"))
+
+
+def test_the_schema_is_a_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+def test_every_profile_follows_the_schema(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    VALIDATOR.validate(data)
+    profile = parse(data)
+    assert profile.id == path.stem
+    assert profile.sources
+
+
+def test_the_products() -> None:
+    assert [profile.name for profile in load_profiles(PROFILE_DIR)] == [
+        "Microclimate Evo Connect",
+        "Raypak AVIA pool heater",
+        "Raypak Crosswind V heat pump",
+        "Windmill AC",
+        "Windmill Air Purifier",
+        "Windmill Fan",
+    ]
+
+
+def test_the_schema_knows_the_parts_of_every_platform() -> None:
+    """The schema's parts and names are the composition model's (one list, two readers)."""
+    branches = SCHEMA["$defs"]["composition"]["oneOf"]
+    platforms = {branch["properties"]["platform"]["const"]: branch for branch in branches}
+    assert set(platforms) == {str(platform) for platform in COMPOSED_PLATFORMS}
+    for platform, branch in platforms.items():
+        assert set(branch["properties"]["parts"]["properties"]) == set(ROLES[Platform(platform)])
+    assert SCHEMA["$defs"]["hvac_modes"]["enum"] == [str(mode) for mode in HVACMode]
+    assert set(SCHEMA["$defs"]["hvac_actions"]["enum"]) == {str(action) for action in HVACAction}
+
+
+def _broken(change: Any) -> dict[str, Any]:
+    data = copy.deepcopy(AC)
+    change(data)
+    return data
+
+
+def _set(path: list[Any], value: Any) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        for key in path[:-1]:
+            data = data[key]
+        if value is KeyError:
+            del data[path[-1]]
+        else:
+            data[path[-1]] = value
+
+    return change
+
+
+CLIMATE = ["compositions", 0]
+PARTS = [*CLIMATE, "parts"]
+BROKEN = {
+    "no id": _set(["id"], KeyError),
+    "id with capitals": _set(["id"], "Windmill"),
+    "no sources": _set(["sources"], []),
+    "no hosts": _set(["match", "hosts"], []),
+    "nothing to recognize by": _set(["match", "pins"], KeyError),
+    "not a pin": _set(["match", "pins"], ["x1"]),
+    "unknown type": _set(["datastreams", "v0", "type"], "NUMBER"),
+    "unknown key": _set(["colour"], "blue"),
+    "no compositions": _set(["compositions"], []),
+    "unknown platform": _set([*CLIMATE, "platform"], "humidifier"),
+    "key of another platform": _set([*CLIMATE, "key"], "fan"),
+    "unknown part": _set([*PARTS, "swing"], {"pin": "v9"}),
+    "no target temperature": _set([*PARTS, "target_temperature"], KeyError),
+    "choice without options": _set([*PARTS, "hvac_mode", "options"], KeyError),
+    "unknown HVAC mode": _set([*PARTS, "hvac_mode", "options"], {"0": "warm"}),
+    "part without pin": _set([*PARTS, "power"], {"on": 1}),
+    "step of zero": _set([*PARTS, "target_temperature", "step"], 0),
+    "device class on a climate": _set([*CLIMATE, "device_class"], "water"),
+}
+
+
+@pytest.mark.parametrize("change", BROKEN.values(), ids=BROKEN.keys())
+def test_schema_and_runtime_refuse_the_same(change: Any) -> None:
+    data = _broken(change)
+    assert list(VALIDATOR.iter_errors(data))
+    with pytest.raises(probatio.Invalid):
+        parse(data)
+
+
+def test_runtime_refuses_what_only_it_can_see() -> None:
+    """Beyond the schema: a part whose pin the profile types as something it cannot use."""
+    data = _broken(_set(["datastreams", "v2", "type"], "LOCATION"))
+    assert not list(VALIDATOR.iter_errors(data))
+    with pytest.raises(probatio.Invalid, match="wrong_type"):
+        parse(data)
+    duplicate = _broken(lambda data: data["compositions"].append(data["compositions"][0]))
+    with pytest.raises(probatio.Invalid, match="same key"):
+        parse(duplicate)
+
+
+def test_a_bad_file_is_logged_and_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    (tmp_path / "wrong.json").write_text(json.dumps(_broken(_set(["id"], KeyError))))
+    mine = {**AC, "name": "My AC"}
+    (tmp_path / "windmill_ac.json").write_text(json.dumps(mine), encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        profiles = load_profiles(PROFILE_DIR, tmp_path)
+    assert "broken.json is not valid and is skipped" in caplog.text
+    assert "wrong.json is not valid and is skipped" in caplog.text
+    assert "My AC" in [profile.name for profile in profiles]  # replaces the bundled one
+    assert "Windmill AC" not in [profile.name for profile in profiles]
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_user_profiles_from_the_configuration(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+) -> None:
+    """`<config>/blynk_cloud/profiles/`: a broken file there never stops the entry."""
+    hass.config.config_dir = str(tmp_path)
+    folder = Path(hass.config.path("blynk_cloud/profiles"))
+    folder.mkdir(parents=True)
+    (folder / "broken.json").write_text("[]", encoding="utf-8")
+    mine = {**AC, "name": "My AC", "manufacturer": "Me"}
+    (folder / "windmill_ac.json").write_text(json.dumps(mine), encoding="utf-8")
+    entry = await setup_entry(hass, vendor_entry(blynk, "Office AC"))
+    device = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)[0]
+    assert (device.manufacturer, device.model) == ("Me", "My AC")
+    assert "broken.json is not valid and is skipped" in caplog.text
+
+
+@pytest.mark.usefixtures("local_resolver")
+@pytest.mark.parametrize(
+    ("name", "model", "entities"),
+    [
+        ("Office AC", "Windmill AC", ["climate.office_ac"]),
+        ("Nursery fan", "Windmill Fan", ["fan.nursery_fan"]),
+        ("Air purifier", "Windmill Air Purifier", ["fan.air_purifier"]),
+        (
+            "Pool heater",
+            "Raypak AVIA pool heater",
+            ["water_heater.pool_heater", "water_heater.pool_heater_spa"],
+        ),
+        ("Spa heat pump", "Raypak Crosswind V heat pump", ["water_heater.spa_heat_pump"]),
+        (
+            "Gecko vivarium",
+            "Microclimate Evo Connect",
+            ["climate.gecko_vivarium_yellow_channel", "climate.gecko_vivarium_blue_channel"],
+        ),
+    ],
+)
+async def test_each_demo_product_is_recognized(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    entity_registry: er.EntityRegistry,
+    name: str,
+    model: str,
+    entities: list[str],
+) -> None:
+    """Device mode on the vendor's host: the product's entities come with no setup."""
+    entry = await setup_entry(hass, vendor_entry(blynk, name))
+    device = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)[0]
+    assert device.model == model
+    combined = [
+        registry_entry.entity_id
+        for registry_entry in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if registry_entry.domain in {str(platform) for platform in COMPOSED_PLATFORMS}
+    ]
+    assert combined == entities
+    for entity_id in entities:
+        assert hass.states.get(entity_id).state not in ("unknown", "unavailable")
+
+
+async def test_the_same_pins_elsewhere_are_not_recognized(
+    hass: HomeAssistant, blynk: EmulatorServer, device_registry: dr.DeviceRegistry
+) -> None:
+    """A Windmill AC's pins on another server are just a device with such pins."""
+    entry = vendor_entry(blynk, "Office AC")
+    port = blynk.url("dashboard.windmillair.com").rsplit(":", 1)[1]
+    entry = type(entry)(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data={**entry.data, "host": f"http://127.0.0.1:{port}"},
+    )
+    await setup_entry(hass, entry)
+    device = dr.async_entries_for_config_entry(device_registry, entry.entry_id)[0]
+    assert (device.manufacturer, device.model) == ("Blynk", None)
+    assert hass.states.get("climate.office_ac") is None
+    assert hass.states.get("sensor.office_ac_v2").state == "72"  # device mode: a plain pin
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_a_profile_switched_off(
+    hass: HomeAssistant, blynk: EmulatorServer, entity_registry: er.EntityRegistry
+) -> None:
+    """Off in the options: the device is a plain Blynk device, its combined entity leaves."""
+    entry = await setup_entry(hass, vendor_entry(blynk, "Office AC"))
+    assert hass.states.get("climate.office_ac") is not None
+    hass.config_entries.async_update_entry(entry, options={CONF_DISABLED_PROFILES: ["windmill_ac"]})
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entity_registry.async_get("climate.office_ac") is None
+    assert hass.states.get("sensor.office_ac_v0").state == "1"
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_microclimate_setpoint_follows_the_schedule(
+    hass: HomeAssistant, blynk: EmulatorServer
+) -> None:
+    """The active setpoint is text with a unit ("30.0C"), set by the controller's schedule."""
+    from homeassistant.exceptions import ServiceValidationError
+
+    with patch("custom_components.blynk_cloud.PLATFORMS", [Platform.CLIMATE]):
+        await setup_entry(hass, vendor_entry(blynk, "Gecko vivarium"))
+    state = hass.states.get("climate.gecko_vivarium_yellow_channel")
+    assert (state.state, state.attributes["temperature"]) == ("heat", 30.0)
+    assert state.attributes["current_temperature"] == 29.6
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            "climate",
+            "set_temperature",
+            {"entity_id": "climate.gecko_vivarium_yellow_channel", "temperature": 25},
+            blocking=True,
+        )
+    assert err.value.translation_key == "part_read_only"
+    await hass.services.async_call(
+        "climate",
+        "set_hvac_mode",
+        {"entity_id": "climate.gecko_vivarium_yellow_channel", "hvac_mode": "cool"},
+        blocking=True,
+    )
+    assert hass.states.get("climate.gecko_vivarium_yellow_channel").state == "cool"
