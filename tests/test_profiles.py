@@ -1,4 +1,4 @@
-"""Product profiles: data files checked by their JSON Schema and at runtime, recognized, switched off."""
+"""Product profiles: files checked by their JSON Schema and at runtime, recognized, switched off."""
 
 import copy
 import json
@@ -138,20 +138,26 @@ def test_a_bad_file_is_logged_and_skipped(tmp_path: Path, caplog: pytest.LogCapt
     assert "Windmill AC" not in [profile.name for profile in profiles]
 
 
+@pytest.fixture
+def user_profiles(tmp_path: Path) -> Path:
+    """A configuration directory with profiles of the user's own: a broken one, an AC."""
+    folder = tmp_path / "blynk_cloud" / "profiles"
+    folder.mkdir(parents=True)
+    (folder / "broken.json").write_text("[]", encoding="utf-8")
+    mine = {**AC, "name": "My AC", "manufacturer": "Me"}
+    (folder / "windmill_ac.json").write_text(json.dumps(mine), encoding="utf-8")
+    return tmp_path
+
+
 @pytest.mark.usefixtures("local_resolver")
 async def test_user_profiles_from_the_configuration(
     hass: HomeAssistant,
     blynk: EmulatorServer,
     caplog: pytest.LogCaptureFixture,
-    tmp_path: Path,
+    user_profiles: Path,
 ) -> None:
     """`<config>/blynk_cloud/profiles/`: a broken file there never stops the entry."""
-    hass.config.config_dir = str(tmp_path)
-    folder = Path(hass.config.path("blynk_cloud/profiles"))
-    folder.mkdir(parents=True)
-    (folder / "broken.json").write_text("[]", encoding="utf-8")
-    mine = {**AC, "name": "My AC", "manufacturer": "Me"}
-    (folder / "windmill_ac.json").write_text(json.dumps(mine), encoding="utf-8")
+    hass.config.config_dir = str(user_profiles)
     entry = await setup_entry(hass, vendor_entry(blynk, "Office AC"))
     device = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)[0]
     assert (device.manufacturer, device.model) == ("Me", "My AC")
