@@ -630,7 +630,7 @@ async def start_options(hass: HomeAssistant, entry: MockConfigEntry, step: str) 
     """Open the options menu and pick a step."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["settings", "datastreams"]
+    assert result["menu_options"] == ["settings", "datastreams", "combine", "profiles"]
     return await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": step}
     )

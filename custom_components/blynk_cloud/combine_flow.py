@@ -216,9 +216,9 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             except ValueError:
                 errors[role] = "invalid_pin"
                 continue
-            if spec.kind in _NAMED:
+            if spec.kind in _NAMED and (text := user_input.get(f"{role}{OPTIONS_SUFFIX}")):
                 try:
-                    part["options"] = _options(str(user_input.get(f"{role}{OPTIONS_SUFFIX}", "")))
+                    part["options"] = _options(str(text))
                 except ValueError:
                     errors[f"{role}{OPTIONS_SUFFIX}"] = "invalid_options"
             parts[role] = part

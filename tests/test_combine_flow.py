@@ -1,0 +1,238 @@
+"""Options: Combine datastreams into… and Product profiles."""
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_DISABLED_PROFILES
+from emulator import EmulatorServer
+from tests.combined import CLIMATE, THERMOSTAT, combined_entry, local_resolver, vendor_entry
+from tests.conftest import setup_entry
+
+__all__ = ["local_resolver"]
+TARGET_NUMBER = "number.hallway_thermostat_target_temperature"
+# The demo thermostat as README's walkthrough combines it.
+THERMOSTAT_FORM = {
+    "current_temperature": "v0",
+    "target_temperature": "v1",
+    "hvac_mode": "v2",
+    "hvac_mode_options": "0=off, 1=heat, 2=cool, 3=auto",
+    "hvac_action": "v3",
+    "hvac_action_options": "0=idle, 1=heating",
+}
+
+
+async def start(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> FlowResult:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["menu_options"] == ["settings", "datastreams", "combine", "profiles"]
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+
+
+async def submit(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
+    return await hass.config_entries.options.async_configure(result["flow_id"], data)
+
+
+def suggested(result: FlowResult) -> dict[str, Any]:
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+async def test_combine_the_demo_thermostat(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The README's walkthrough: the target temperature's number gives way to a thermostat."""
+    entry = await setup_entry(hass, organization_entry)
+    assert entity_registry.async_get(TARGET_NUMBER) is not None
+    result = await start(hass, entry, "combine")
+    assert result["step_id"] == "combine"
+    assert result["description_placeholders"] == {"combined": "-"}
+    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    assert result["step_id"] == "combine_parts"
+    assert result["description_placeholders"]["template"] == "Thermostat"
+    result = await submit(hass, result, THERMOSTAT_FORM)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_COMBINED] == {"356": [THERMOSTAT]}
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(CLIMATE).state == "heat"
+    assert entity_registry.async_get(TARGET_NUMBER) is None
+
+
+@pytest.mark.parametrize(
+    ("form", "errors", "placeholders"),
+    [
+        ({"current_temperature": "v0"}, {"target_temperature": "part_required"}, {}),
+        (
+            {**THERMOSTAT_FORM, "hvac_mode_options": "0=off, 1=warm"},
+            {"hvac_mode_options": "unknown_names"},
+            {"names": "auto, cool, dry, fan_only, heat, heat_cool, off"},
+        ),
+        (
+            {**THERMOSTAT_FORM, "hvac_mode_options": "off, heat"},
+            {"hvac_mode_options": "invalid_options"},
+            {},
+        ),
+        (
+            {**THERMOSTAT_FORM, "hvac_mode_options": ""},
+            {"hvac_mode_options": "options_required"},
+            {},
+        ),
+        ({**THERMOSTAT_FORM, "hvac_mode": "v4"}, {"hvac_mode": "wrong_type"}, {}),
+    ],
+)
+async def test_parts_refused(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    placeholders: dict[str, str],
+) -> None:
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    result = await submit(hass, result, form)
+    assert result["errors"] == errors
+    for name, value in placeholders.items():
+        assert result["description_placeholders"][name] == value
+    assert CONF_COMBINED not in entry.options
+
+
+@pytest.mark.parametrize(
+    ("platform", "form", "errors"),
+    [
+        ("fan", {"preset": "v2", "preset_options": "0=normal"}, {"base": "parts_needed"}),
+        ("light", {"red": "v1"}, {"red": "rgb_together"}),
+    ],
+)
+async def test_platform_needs(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    platform: str,
+    form: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "357", "platform": platform})
+    result = await submit(hass, result, form)
+    assert result["errors"] == errors
+
+
+async def test_a_named_second_entity(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    entry = await setup_entry(hass, combined_entry(organization_entry, {"356": [THERMOSTAT]}))
+    result = await start(hass, entry, "combine")
+    assert result["description_placeholders"] == {"combined": "Thermostat: climate"}
+    result = await submit(hass, result, {"template": "356", "platform": "climate", "name": "!"})
+    assert result["errors"] == {"name": "invalid_name"}
+    result = await submit(
+        hass, result, {"template": "356", "platform": "climate", "name": "Floor heating"}
+    )
+    result = await submit(hass, result, {"target_temperature": "v1", "keep_entities": True})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    floor = {
+        "platform": "climate",
+        "key": "climate_floorheating",
+        "name": "Floor heating",
+        "keep_entities": True,
+        "parts": {"target_temperature": {"pin": "v1"}},
+    }
+    assert entry.options[CONF_COMBINED] == {"356": [THERMOSTAT, floor]}
+    assert hass.states.get("climate.hallway_thermostat_floor_heating").state == "heat"
+
+
+async def test_change_and_remove(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    entry = await setup_entry(hass, combined_entry(organization_entry))
+    assert entity_registry.async_get(CLIMATE) is not None
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    assert suggested(result) == {**THERMOSTAT_FORM, "keep_entities": False}
+    result = await submit(hass, result, {**THERMOSTAT_FORM, "remove": True})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert "356" not in entry.options[CONF_COMBINED]
+    assert entity_registry.async_get(CLIMATE) is None
+    assert hass.states.get(TARGET_NUMBER).state == "21.5"
+
+
+async def test_device_mode_takes_pins(hass: HomeAssistant, device_entry: MockConfigEntry) -> None:
+    """Device mode combines for the device, and takes pins the device has not set yet."""
+    entry = await setup_entry(hass, device_entry)
+    result = await start(hass, entry, "combine")
+    assert "template" not in result["data_schema"].schema
+    result = await submit(hass, result, {"platform": "climate"})
+    result = await submit(hass, result, {"target_temperature": "x9"})
+    assert result["errors"] == {"target_temperature": "invalid_pin"}
+    result = await submit(hass, result, {"target_temperature": "V9", "current_temperature": "v1"})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_COMBINED] == {
+        "device": [
+            {
+                "platform": "climate",
+                "key": "climate",
+                "parts": {
+                    "current_temperature": {"pin": "v1"},
+                    "target_temperature": {"pin": "v9"},
+                },
+            }
+        ]
+    }
+    state = hass.states.get("climate.garden_weather")
+    assert state.attributes["current_temperature"] == 21.5
+
+
+async def test_combine_needs_a_loaded_entry(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    organization_entry.add_to_hass(hass)
+    result = await start(hass, organization_entry, "combine")
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "not_loaded")
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_switch_a_profile_off_and_on(hass: HomeAssistant, blynk: EmulatorServer) -> None:
+    entry = await setup_entry(hass, vendor_entry(blynk, "Office AC"))
+    result = await start(hass, entry, "profiles")
+    assert result["description_placeholders"] == {"recognized": "Office AC: Windmill AC"}
+    options = result["data_schema"].schema["profiles"].config["options"]
+    assert [option["label"] for option in options] == [
+        "Windmill AC",
+        "Windmill Air Purifier",
+        "Windmill Fan",
+    ]
+    result = await submit(hass, result, {"profiles": ["windmill_purifier", "windmill_fan"]})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_DISABLED_PROFILES] == ["windmill_ac"]
+    assert hass.states.get("climate.office_ac") is None
+
+    result = await start(hass, entry, "profiles")
+    assert result["description_placeholders"] == {"recognized": "-"}
+    result = await submit(
+        hass, result, {"profiles": ["windmill_ac", "windmill_purifier", "windmill_fan"]}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_DISABLED_PROFILES] == []
+    assert hass.states.get("climate.office_ac").state == "cool"
+
+
+async def test_no_profiles_for_this_server(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    organization_entry.add_to_hass(hass)
+    result = await start(hass, organization_entry, "profiles")
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_profiles")
+    assert result["description_placeholders"] == {"host": organization_entry.data["host"]}
