@@ -236,3 +236,34 @@ async def test_no_profiles_for_this_server(
     result = await start(hass, organization_entry, "profiles")
     assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_profiles")
     assert result["description_placeholders"] == {"host": organization_entry.data["host"]}
+
+
+async def test_empty_pairs_are_skipped(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    result = await submit(
+        hass, result, {**THERMOSTAT_FORM, "hvac_mode_options": "0=off,, 1=heat, 2=cool, 3=auto,"}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_COMBINED] == {"356": [THERMOSTAT]}
+
+
+async def test_profiles_of_an_entry_not_loaded(hass: HomeAssistant, blynk: EmulatorServer) -> None:
+    entry = vendor_entry(blynk, "Office AC")
+    entry.add_to_hass(hass)
+    result = await start(hass, entry, "profiles")
+    assert result["description_placeholders"] == {"recognized": "-"}
+
+
+async def test_a_stored_composition_that_is_not_valid(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Options edited by hand: the broken entity is left out with a warning, the rest works."""
+    broken = {"platform": "climate", "key": "climate", "parts": {}}
+    entry = await setup_entry(hass, combined_entry(organization_entry, {"356": [broken]}))
+    assert entry.state is ConfigEntryState.LOADED
+    assert "A combined entity of Acme Home is not valid" in caplog.text
+    assert hass.states.get(CLIMATE) is None

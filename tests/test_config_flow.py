@@ -887,8 +887,15 @@ def test_flow_steps_are_translated() -> None:
     assert {"user", "organization", "device", "reauth_confirm", "reconfigure"} <= set(config)
     assert set(config["user"]["menu_options"]) == set(Mode)
     options = STRINGS["options"]["step"]
-    assert {"init", "settings", "datastreams", "datastream"} <= set(options)
-    assert set(options["init"]["menu_options"]) == {"settings", "datastreams"}
+    assert {"init", "settings", "datastreams", "datastream", "combine", "combine_parts"} <= set(
+        options
+    )
+    assert set(options["init"]["menu_options"]) == {
+        "settings",
+        "datastreams",
+        "combine",
+        "profiles",
+    }
     assert {"auto", "none", *(str(kind) for kind in config_flow.EntityKind)} == set(
         STRINGS["selector"]["entity_kind"]["options"]
     )

@@ -14,6 +14,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import jsonschema
 import probatio
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.composition import COMPOSED_PLATFORMS, ROLES
 from custom_components.blynk_cloud.const import CONF_DISABLED_PROFILES, DOMAIN
@@ -266,3 +267,47 @@ async def test_microclimate_setpoint_follows_the_schedule(
         blocking=True,
     )
     assert hass.states.get("climate.gecko_vivarium_yellow_channel").state == "cool"
+
+
+@pytest.fixture
+def thermostat_profile(tmp_path: Path) -> Path:
+    """A user's profile for the demo's thermostat template, on the emulator's own host."""
+    folder = tmp_path / "blynk_cloud" / "profiles"
+    folder.mkdir(parents=True)
+    profile = {
+        "id": "acme_thermostat",
+        "name": "Acme thermostat",
+        "manufacturer": "Acme",
+        "sources": ["the demo scenario"],
+        "match": {"hosts": ["127.0.0.1"], "templates": ["TMPLvu5TCd6RV"]},
+        "compositions": [
+            {
+                "platform": "climate",
+                "key": "climate",
+                "parts": {
+                    "target_temperature": {"pin": "v1"},
+                    "current_temperature": {"pin": "v0"},
+                },
+            }
+        ],
+    }
+    (folder / "acme.json").write_text(json.dumps(profile), encoding="utf-8")
+    return tmp_path
+
+
+async def test_organization_mode_recognizes_a_template(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, thermostat_profile: Path
+) -> None:
+    """A profile naming a template code: its devices get the entities, in organization mode."""
+    hass.config.config_dir = str(thermostat_profile)
+    entry = await setup_entry(hass, organization_entry)
+    assert hass.states.get("climate.hallway_thermostat").attributes["temperature"] == 21.5
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    thermostat = next(device for device in devices if device.name == "Hallway thermostat")
+    assert (thermostat.manufacturer, thermostat.model) == ("Acme", "Thermostat")
+    assert hass.states.get("sensor.hallway_thermostat_mode") is not None  # not part of it
+
+
+def test_a_datastream_bound_must_be_a_number() -> None:
+    with pytest.raises(probatio.Invalid):
+        parse(_broken(_set(["datastreams", "v2", "min"], "60")))

@@ -110,9 +110,12 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         return (low + self.step_of(role), high) if low <= 0 else (low, high)
 
     def percentage_of(self, role: str) -> int | None:
-        """A RANGE part as a percentage of its speeds (0: off)."""
+        """A RANGE part as a percentage of its speeds (0: off); a Double's as its fraction."""
         if (number := self.number(role)) is None:
             return None
+        if self._datastreams[role].type is DatastreamType.DOUBLE:
+            fraction = self.fraction(role)
+            return None if fraction is None else round(fraction * 100)
         first, high = self.speeds(role)
         if number < first:
             return 0
@@ -121,21 +124,18 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         return ranged_value_to_percentage((first, high), number)
 
     def from_percentage(self, role: str, percentage: float) -> float:
-        """The RANGE value of a percentage (0: the minimum, off where 0 means off)."""
+        """The RANGE value of a percentage above 0 (a Double's: its fraction of the range)."""
+        if self._datastreams[role].type is DatastreamType.DOUBLE:
+            return self.scaled(role, percentage / 100)
         first, high = self.speeds(role)
-        if percentage <= 0:
-            return self.bounds(role)[0]
-        value = percentage_to_ranged_value((first, high), percentage)
-        if self._datastreams[role].type is not DatastreamType.DOUBLE:
-            value = math.ceil(value)  # as Home Assistant's fans: 34 % of three speeds is 2
-        return min(max(value, first), high)
+        # As Home Assistant's fans round: 34 % of three speeds is the second.
+        return min(
+            max(math.ceil(percentage_to_ranged_value((first, high), percentage)), first), high
+        )
 
     def step_of(self, role: str) -> float:
-        """The smallest change of a part: 1 for whole numbers, else the options' step."""
+        """The smallest change of a RANGE part: the options' step, else 1 (whole) or 0.1."""
         datastream = self._datastreams[role]
-        part = self.part(role)
-        if part.step is not None:
-            return part.step
         return number_bounds(datastream, self.runtime.override(self.device, datastream))[2]
 
     # Choices
@@ -147,8 +147,6 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
     def choice_value(self, role: str, name: str) -> Any:
         """The value that stands for a name, in the datastream's type."""
         key = self.part(role).value_of(name)
-        if key is None:
-            raise ValueError(name)  # Home Assistant offers only the names of the options
         if self._datastreams[role].type in (DatastreamType.STRING, DatastreamType.BOOLEAN):
             return key
         number = as_number(key)

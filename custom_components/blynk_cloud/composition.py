@@ -128,7 +128,7 @@ TYPES: Mapping[PartKind, frozenset[DatastreamType]] = {
     # Texts count: some products send "25.0C" (a number with its unit).
     PartKind.READING: frozenset({*NUMERIC, _T.STRING}),
     PartKind.SETTING: frozenset({_T.INT, _T.DOUBLE, _T.STRING}),
-    PartKind.SWITCH: frozenset({_T.INT, _T.DOUBLE, _T.ENUM, _T.BOOLEAN}),
+    PartKind.SWITCH: frozenset({_T.INT, _T.DOUBLE, _T.ENUM, _T.BOOLEAN, _T.STRING}),
     PartKind.RANGE: NUMERIC,
     PartKind.CHOICE: frozenset({_T.INT, _T.ENUM, _T.STRING, _T.BOOLEAN}),
     PartKind.STATUS: frozenset({_T.INT, _T.ENUM, _T.STRING, _T.BOOLEAN}),
@@ -160,13 +160,13 @@ class Part:
         """The name a value stands for (None: no value, or one the options do not name)."""
         return None if value is None else self.options.get(value_key(value))
 
-    def value_of(self, name: str) -> str | None:
+    def value_of(self, name: str) -> str:
         """The value (as text) written for a name: the first that stands for it.
 
         Several values may stand for one name: a white-label server may answer an ENUM with
-        its label instead of its number.
+        its label instead of its number. Home Assistant offers only the names of the options.
         """
-        return next((key for key, named in self.options.items() if named == name), None)
+        return next(key for key, named in self.options.items() if named == name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +188,6 @@ class Composition:
     def pins(self) -> frozenset[str]:
         """The pins of every part."""
         return frozenset(part.pin for part in self.parts.values())
-
-    def part(self, role: str) -> Part | None:
-        """The part playing a role, if any."""
-        return self.parts.get(role)
 
     def to_data(self) -> dict[str, Any]:
         """The stored form (options and profile files)."""
