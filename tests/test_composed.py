@@ -87,19 +87,59 @@ COMBINED = {
                 "preset": {"pin": "v1", "options": {"low": "quiet", "HIGH": "boost"}},
             },
         },
-        {"platform": "fan", "key": "fan_spare", "name": "Spare", "parts": {"speed": {"pin": NO_VALUE}}},
-        {"platform": "fan", "key": "fan_power", "name": "Power only", "parts": {"power": {"pin": "v3"}}},
+        {
+            "platform": "fan",
+            "key": "fan_spare",
+            "name": "Spare",
+            "parts": {"speed": {"pin": NO_VALUE}},
+        },
+        {
+            "platform": "fan",
+            "key": "fan_power",
+            "name": "Power only",
+            "parts": {"power": {"pin": "v3"}},
+        },
         {"platform": "fan", "key": "fan_steps", "name": "Steps", "parts": {"speed": {"pin": "v9"}}},
-        {"platform": "climate", "key": "climate", "parts": {"target_temperature": {"pin": "v2", "step": 0.5}, "current_temperature": {"pin": NO_VALUE}}},
+        {
+            "platform": "climate",
+            "key": "climate",
+            "parts": {
+                "target_temperature": {"pin": "v2", "step": 0.5},
+                "current_temperature": {"pin": NO_VALUE},
+            },
+        },
         {"platform": "light", "key": "light", "parts": {"power": {"pin": "v3"}}},
-        {"platform": "light", "key": "light_strip", "name": "Strip", "parts": {"red": {"pin": "v5"}, "green": {"pin": "v6"}, "blue": {"pin": "v7"}}},
-        {"platform": "water_heater", "key": "water_heater", "parts": {"target_temperature": {"pin": "v2"}, "power": {"pin": NO_VALUE}, "operation": {"pin": "v1", "options": {"low": "eco", "HIGH": "performance"}}}},
-        {"platform": "water_heater", "key": "water_heater_plain", "name": "Plain", "parts": {"target_temperature": {"pin": "v2"}}},
+        {
+            "platform": "light",
+            "key": "light_strip",
+            "name": "Strip",
+            "parts": {"red": {"pin": "v5"}, "green": {"pin": "v6"}, "blue": {"pin": "v7"}},
+        },
+        {
+            "platform": "water_heater",
+            "key": "water_heater",
+            "parts": {
+                "target_temperature": {"pin": "v2"},
+                "power": {"pin": NO_VALUE},
+                "operation": {"pin": "v1", "options": {"low": "eco", "HIGH": "performance"}},
+            },
+        },
+        {
+            "platform": "water_heater",
+            "key": "water_heater_plain",
+            "name": "Plain",
+            "parts": {"target_temperature": {"pin": "v2"}},
+        },
         {"platform": "cover", "key": "cover", "parts": {"position": {"pin": "v0"}}},
         {"platform": "valve", "key": "valve", "parts": {"position": {"pin": NO_VALUE}}},
-        {"platform": "valve", "key": "valve_text", "name": "Text", "parts": {"open": {"pin": "v8", "on": "OPEN", "off": "SHUT"}}},
+        {
+            "platform": "valve",
+            "key": "valve_text",
+            "name": "Text",
+            "parts": {"open": {"pin": "v8", "on": "OPEN", "off": "SHUT"}},
+        },
     ]
-}  # fmt: skip
+}
 
 
 @pytest.fixture

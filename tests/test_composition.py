@@ -41,13 +41,46 @@ def test_every_field_round_trips() -> None:
 @pytest.mark.parametrize(
     ("data", "key", "path"),
     [
-        ({"platform": "fan", "key": "climate", "parts": {"power": {"pin": "v0"}}}, "invalid_key", ["key"]),
-        ({"platform": "fan", "key": "fan", "parts": {"swing": {"pin": "v0"}}}, "unknown_part", ["parts", "swing"]),
-        ({"platform": "fan", "key": "fan", "parts": {"power": {"pin": "v0", "options": {"1": "on"}}}}, "options_not_allowed", ["parts", "power", "options"]),
-        ({"platform": "fan", "key": "fan", "parts": {"speed": {"pin": "v0", "min": 5, "max": 5}}}, "max_not_above_min", ["parts", "speed", "max"]),
-        ({"platform": "fan", "key": "fan", "device_class": "water", "parts": {"power": {"pin": "v0"}}}, "unknown_device_class", ["device_class"]),
+        (
+            {"platform": "fan", "key": "climate", "parts": {"power": {"pin": "v0"}}},
+            "invalid_key",
+            ["key"],
+        ),
+        (
+            {"platform": "fan", "key": "fan", "parts": {"swing": {"pin": "v0"}}},
+            "unknown_part",
+            ["parts", "swing"],
+        ),
+        (
+            {
+                "platform": "fan",
+                "key": "fan",
+                "parts": {"power": {"pin": "v0", "options": {"1": "on"}}},
+            },
+            "options_not_allowed",
+            ["parts", "power", "options"],
+        ),
+        (
+            {
+                "platform": "fan",
+                "key": "fan",
+                "parts": {"speed": {"pin": "v0", "min": 5, "max": 5}},
+            },
+            "max_not_above_min",
+            ["parts", "speed", "max"],
+        ),
+        (
+            {
+                "platform": "fan",
+                "key": "fan",
+                "device_class": "water",
+                "parts": {"power": {"pin": "v0"}},
+            },
+            "unknown_device_class",
+            ["device_class"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_refusals_say_what_and_where(data: dict[str, Any], key: str, path: list[str]) -> None:
     with pytest.raises(probatio.Invalid) as err:
         parse(data)
