@@ -201,6 +201,9 @@ async def test_windmill_ac_profile(
     # A mode switches the unit on in the same request: Windmill drops writes while it is off.
     await call(hass, SERVICE_SET_HVAC_MODE, AC, hvac_mode="auto")
     assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 2)
+    await call(hass, SERVICE_TURN_OFF, AC)
+    await call(hass, SERVICE_TURN_ON, AC)  # power only: the unit keeps its mode
+    assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 2)
     await call(hass, SERVICE_SET_FAN_MODE, AC, fan_mode="high")
     assert emulator.value(20, "v4") == 3
     await call(hass, SERVICE_SET_TEMPERATURE, AC, temperature=20)  # °C, sent as °F
@@ -209,6 +212,8 @@ async def test_windmill_ac_profile(
     assert paths == [
         "/external/api/update",
         "/external/api/batch/update",
+        "/external/api/update",
+        "/external/api/update",
         "/external/api/update",
         "/external/api/update",
     ]

@@ -111,6 +111,12 @@ COMBINED = {
         {"platform": "light", "key": "light", "parts": {"power": {"pin": "v3"}}},
         {
             "platform": "light",
+            "key": "light_dimmer",
+            "name": "Dimmer",
+            "parts": {"power": {"pin": "v3"}, "brightness": {"pin": NO_VALUE}},
+        },
+        {
+            "platform": "light",
             "key": "light_strip",
             "name": "Strip",
             "parts": {"red": {"pin": "v5"}, "green": {"pin": "v6"}, "blue": {"pin": "v7"}},
@@ -217,6 +223,8 @@ async def test_lights_of_a_relay_and_split_channels(
 ) -> None:
     relay = hass.states.get("light.gadget")
     assert (relay.state, relay.attributes[ATTR_COLOR_MODE]) == ("on", "onoff")
+    dimmer = hass.states.get("light.gadget_dimmer")
+    assert (dimmer.state, dimmer.attributes["brightness"]) == ("on", None)
     await call(hass, "light", "turn_off", "light.gadget")
     assert emulator.value(GADGET, "v3") == 0
     strip = hass.states.get("light.gadget_strip")

@@ -79,10 +79,8 @@ class BlynkLight(BlynkComposedEntity, LightEntity):
     @property
     @override
     def brightness(self) -> int | None:
-        level = self._level()
-        if level is None or (self.has(POWER) and not self.is_switched_on(POWER)):
-            return None
-        return max(level, 1)
+        level = self._level()  # asked while the light is on only
+        return None if level is None else max(level, 1)
 
     @property
     @override
