@@ -52,6 +52,9 @@ async def test_serve_prints_urls_and_demo_credentials(
     assert client.secret in out
     assert emu.world.devices[1].token in out
     assert "/_emulator/" in out
+    # The vendors' servers, by the host names the product profiles recognize.
+    assert "White-label server raymote.raypak.com: http://raymote.raypak.com.localhost:" in out
+    assert f"Device 23 'Pool heater' token: {emu.world.devices[23].token}" in out
 
 
 async def test_describe_without_clients_or_devices(socket_enabled: None) -> None:
