@@ -7,14 +7,15 @@ from unittest.mock import patch
 
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import AsyncResolver
-from homeassistant.const import CONF_HOST, CONF_TOKEN
+from homeassistant.const import ATTR_ENTITY_ID, CONF_HOST, CONF_TOKEN, Platform
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_MODE, DOMAIN, Mode
 from emulator import EmulatorServer
-from tests.conftest import demo_device
+from tests.conftest import demo_device, setup_entry
 
 THERMOSTAT = {
     "platform": "climate",
@@ -108,3 +109,21 @@ async def local_resolver(disable_mock_zeroconf_resolver: None) -> AsyncIterator[
     resolver.real_close = resolver.close  # type: ignore[attr-defined]
     with patch("homeassistant.helpers.aiohttp_client._async_make_resolver", return_value=resolver):
         yield
+
+
+async def setup_with(
+    hass: HomeAssistant, entry: MockConfigEntry, platforms: list[Platform]
+) -> MockConfigEntry:
+    """Set up an entry with these platforms only."""
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        return await setup_entry(hass, entry)
+
+
+async def act(hass: HomeAssistant, entity_id: str, service: str, **data: Any) -> None:
+    """Call a service of the entity's domain on it, and wait for it."""
+    await hass.services.async_call(
+        entity_id.split(".", maxsplit=1)[0],
+        service,
+        {ATTR_ENTITY_ID: entity_id, **data},
+        blocking=True,
+    )

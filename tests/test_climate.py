@@ -1,8 +1,5 @@
 """Thermostats combined from datastreams: the demo's, and the Windmill AC's profile."""
 
-from typing import Any
-from unittest.mock import patch
-
 from homeassistant.components.climate import (
     ATTR_CURRENT_TEMPERATURE,
     ATTR_FAN_MODE,
@@ -18,13 +15,7 @@ from homeassistant.components.climate import (
     SERVICE_SET_TEMPERATURE,
     HVACMode,
 )
-from homeassistant.const import (
-    ATTR_ENTITY_ID,
-    ATTR_TEMPERATURE,
-    SERVICE_TURN_OFF,
-    SERVICE_TURN_ON,
-    Platform,
-)
+from homeassistant.const import ATTR_TEMPERATURE, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -34,8 +25,15 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS
 from emulator import Emulator, EmulatorServer
-from tests.combined import CLIMATE, THERMOSTAT, combined_entry, local_resolver, vendor_entry
-from tests.conftest import setup_entry
+from tests.combined import (
+    CLIMATE,
+    THERMOSTAT,
+    act,
+    combined_entry,
+    local_resolver,
+    setup_with,
+    vendor_entry,
+)
 
 __all__ = ["local_resolver"]
 WRITE = "/api/v1/organization/device/datastream"
@@ -49,19 +47,12 @@ def platforms() -> list[Platform]:
     return [Platform.CLIMATE, Platform.SENSOR, Platform.NUMBER, Platform.BINARY_SENSOR]
 
 
-async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
-    await hass.services.async_call(
-        CLIMATE_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
-    )
-
-
 @pytest.fixture
 async def combined(
     hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
 ) -> MockConfigEntry:
     """The demo organization with its thermostat combined in the options."""
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        return await setup_entry(hass, combined_entry(organization_entry))
+    return await setup_with(hass, combined_entry(organization_entry), platforms)
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -108,22 +99,22 @@ async def test_set_temperature_and_mode(
     hass: HomeAssistant, combined: MockConfigEntry, emulator: Emulator
 ) -> None:
     emulator.clear_log()
-    await call(hass, SERVICE_SET_TEMPERATURE, CLIMATE, temperature=23)
+    await act(hass, CLIMATE, SERVICE_SET_TEMPERATURE, temperature=23)
     assert emulator.value(4, "v1") == 23.0
     assert hass.states.get(CLIMATE).attributes[ATTR_TEMPERATURE] == 23
 
-    await call(hass, SERVICE_SET_HVAC_MODE, CLIMATE, hvac_mode="cool")
+    await act(hass, CLIMATE, SERVICE_SET_HVAC_MODE, hvac_mode="cool")
     assert emulator.value(4, "v2") == 2
     assert hass.states.get(CLIMATE).state == "cool"
 
     # Temperature and mode together: one request.
-    await call(hass, SERVICE_SET_TEMPERATURE, CLIMATE, temperature=19.5, hvac_mode="heat")
+    await act(hass, CLIMATE, SERVICE_SET_TEMPERATURE, temperature=19.5, hvac_mode="heat")
     assert (emulator.value(4, "v1"), emulator.value(4, "v2")) == (19.5, 1)
-    await call(hass, SERVICE_TURN_OFF, CLIMATE)
+    await act(hass, CLIMATE, SERVICE_TURN_OFF)
     assert emulator.value(4, "v2") == 0
     assert hass.states.get(CLIMATE).state == "off"
     assert hass.states.get(CLIMATE).attributes[ATTR_HVAC_ACTION] == "off"
-    await call(hass, SERVICE_TURN_ON, CLIMATE)
+    await act(hass, CLIMATE, SERVICE_TURN_ON)
     assert emulator.value(4, "v2") == 1  # back to the last mode it had on
     writes = [(r.path, r.body) for r in emulator.requests if r.method == "POST"]
     assert writes == [
@@ -140,7 +131,7 @@ async def test_out_of_range_is_refused(
 ) -> None:
     emulator.clear_log()
     with pytest.raises(ServiceValidationError):
-        await call(hass, SERVICE_SET_TEMPERATURE, CLIMATE, temperature=35)
+        await act(hass, CLIMATE, SERVICE_SET_TEMPERATURE, temperature=35)
     assert emulator.count(WRITE, method="POST") == 0
 
 
@@ -150,8 +141,7 @@ async def test_keeping_the_datastreams_entities(
     """The user asks for both: the composition keeps them, or a datastream's own choice."""
     kept = {**THERMOSTAT, "keep_entities": True}
     entry = combined_entry(organization_entry, {"356": [kept]})
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        await setup_entry(hass, entry)
+    await setup_with(hass, entry, platforms)
     assert hass.states.get(CLIMATE) is not None
     assert hass.states.get("number.hallway_thermostat_target_temperature") is not None
 
@@ -166,8 +156,7 @@ async def test_a_datastream_chosen_in_the_options_keeps_its_entity(
         entry,
         options={**entry.options, CONF_DATASTREAMS: {"356:v0": {"entity": "sensor"}}},
     )
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        await setup_entry(hass, entry)
+    await setup_with(hass, entry, platforms)
     assert hass.states.get("sensor.hallway_thermostat_room_temperature").state == "20.8"
     assert hass.states.get("number.hallway_thermostat_target_temperature") is None
 
@@ -181,8 +170,7 @@ async def test_windmill_ac_profile(
     platforms: list[Platform],
 ) -> None:
     """Recognized on its vendor's server by its pins: a climate in °F, with no setup."""
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        entry = await setup_entry(hass, vendor_entry(blynk, "Office AC"))
+    entry = await setup_with(hass, vendor_entry(blynk, "Office AC"), platforms)
     state = hass.states.get(AC)
     assert state.state == "cool"
     assert state.attributes[ATTR_HVAC_MODES] == ["off", "fan_only", "cool", "auto"]
@@ -195,18 +183,18 @@ async def test_windmill_ac_profile(
     assert hass.states.get("sensor.office_ac_power_draw").state == "420.0"
 
     emulator.clear_log()
-    await call(hass, SERVICE_TURN_OFF, AC)
+    await act(hass, AC, SERVICE_TURN_OFF)
     assert emulator.value(20, "v0") == 0
     assert hass.states.get(AC).state == "off"
     # A mode switches the unit on in the same request: Windmill drops writes while it is off.
-    await call(hass, SERVICE_SET_HVAC_MODE, AC, hvac_mode="auto")
+    await act(hass, AC, SERVICE_SET_HVAC_MODE, hvac_mode="auto")
     assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 2)
-    await call(hass, SERVICE_TURN_OFF, AC)
-    await call(hass, SERVICE_TURN_ON, AC)  # power only: the unit keeps its mode
+    await act(hass, AC, SERVICE_TURN_OFF)
+    await act(hass, AC, SERVICE_TURN_ON)  # power only: the unit keeps its mode
     assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 2)
-    await call(hass, SERVICE_SET_FAN_MODE, AC, fan_mode="high")
+    await act(hass, AC, SERVICE_SET_FAN_MODE, fan_mode="high")
     assert emulator.value(20, "v4") == 3
-    await call(hass, SERVICE_SET_TEMPERATURE, AC, temperature=20)  # °C, sent as °F
+    await act(hass, AC, SERVICE_SET_TEMPERATURE, temperature=20)  # °C, sent as °F
     assert emulator.value(20, "v2") == 68
     paths = [r.path for r in emulator.requests if "update" in r.path]
     assert paths == [

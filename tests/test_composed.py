@@ -2,20 +2,19 @@
 
 import copy
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.climate.const import HVACMode
 from homeassistant.components.fan import ATTR_PERCENTAGE, ATTR_PERCENTAGE_STEP, ATTR_PRESET_MODE
 from homeassistant.components.light import ATTR_COLOR_MODE, ATTR_RGB_COLOR
 from homeassistant.components.water_heater import ATTR_OPERATION_LIST
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator
-from tests.combined import combined_entry
-from tests.conftest import DEMO, setup_entry
+from tests.combined import act, combined_entry, setup_with
+from tests.conftest import DEMO
 
 GADGET = 50
 NO_VALUE = "v4"
@@ -164,14 +163,7 @@ async def gadget(hass: HomeAssistant, organization_entry: MockConfigEntry) -> Mo
         Platform.VALVE,
         Platform.WATER_HEATER,
     ]
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        return await setup_entry(hass, combined_entry(organization_entry, COMBINED))
-
-
-async def call(hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: Any) -> None:
-    await hass.services.async_call(
-        domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
-    )
+    return await setup_with(hass, combined_entry(organization_entry, COMBINED), platforms)
 
 
 @pytest.mark.usefixtures("gadget")
@@ -180,14 +172,14 @@ async def test_a_fan_of_a_double_and_a_text(hass: HomeAssistant, emulator: Emula
     assert state.attributes[ATTR_PERCENTAGE_STEP] == 1  # 100 steps
     assert state.attributes[ATTR_PERCENTAGE] == 25
     assert state.attributes[ATTR_PRESET_MODE] == "quiet"  # "LOW" reads as "low"
-    await call(hass, "fan", "set_percentage", "fan.gadget", percentage=50)
+    await act(hass, "fan.gadget", "set_percentage", percentage=50)
     assert emulator.value(GADGET, "v0") == 5.0
-    await call(hass, "fan", "set_preset_mode", "fan.gadget", preset_mode="boost")
+    await act(hass, "fan.gadget", "set_preset_mode", preset_mode="boost")
     assert emulator.value(GADGET, "v1") == "high"
-    await call(hass, "fan", "turn_off", "fan.gadget")
+    await act(hass, "fan.gadget", "turn_off")
     assert emulator.value(GADGET, "v0") == 0.0
-    await call(hass, "fan", "turn_off", "fan.gadget")  # already off: nothing to come back to
-    await call(hass, "fan", "turn_on", "fan.gadget")
+    await act(hass, "fan.gadget", "turn_off")  # already off: nothing to come back to
+    await act(hass, "fan.gadget", "turn_on")
     assert emulator.value(GADGET, "v0") == 5.0
 
 
@@ -197,11 +189,11 @@ async def test_fans_without_values_or_speeds(hass: HomeAssistant, emulator: Emul
     power_only = hass.states.get("fan.gadget_power_only")
     assert power_only.state == "on"
     assert ATTR_PERCENTAGE not in power_only.attributes
-    await call(hass, "fan", "turn_on", "fan.gadget_power_only", percentage=50)
+    await act(hass, "fan.gadget_power_only", "turn_on", percentage=50)
     assert emulator.value(GADGET, "v3") == 1
     steps = hass.states.get("fan.gadget_steps")
     assert steps.attributes["supported_features"] == 1  # speeds 1..3: no off without power
-    await call(hass, "fan", "set_percentage", "fan.gadget_steps", percentage=100)
+    await act(hass, "fan.gadget_steps", "set_percentage", percentage=100)
     assert emulator.value(GADGET, "v9") == 3
 
 
@@ -211,9 +203,9 @@ async def test_a_thermostat_that_is_always_on(hass: HomeAssistant, emulator: Emu
     assert (state.state, state.attributes["hvac_modes"]) == (HVACMode.HEAT, [HVACMode.HEAT])
     assert state.attributes["current_temperature"] is None
     emulator.clear_log()
-    await call(hass, "climate", "set_hvac_mode", "climate.gadget", hvac_mode="heat")
+    await act(hass, "climate.gadget", "set_hvac_mode", hvac_mode="heat")
     assert not [r for r in emulator.requests if r.method == "POST"]  # nothing to write
-    await call(hass, "climate", "set_temperature", "climate.gadget", temperature=22.3)
+    await act(hass, "climate.gadget", "set_temperature", temperature=22.3)
     assert emulator.value(GADGET, "v2") == 22.5  # to the step of 0.5
 
 
@@ -225,11 +217,11 @@ async def test_lights_of_a_relay_and_split_channels(
     assert (relay.state, relay.attributes[ATTR_COLOR_MODE]) == ("on", "onoff")
     dimmer = hass.states.get("light.gadget_dimmer")
     assert (dimmer.state, dimmer.attributes["brightness"]) == ("on", None)
-    await call(hass, "light", "turn_off", "light.gadget")
+    await act(hass, "light.gadget", "turn_off")
     assert emulator.value(GADGET, "v3") == 0
     strip = hass.states.get("light.gadget_strip")
     assert (strip.state, strip.attributes[ATTR_RGB_COLOR]) == (STATE_UNKNOWN, None)  # no blue
-    await call(hass, "light", "turn_on", "light.gadget_strip", rgb_color=(10, 20, 30))
+    await act(hass, "light.gadget_strip", "turn_on", rgb_color=(10, 20, 30))
     assert [emulator.value(GADGET, pin) for pin in ("v5", "v6", "v7")] == [10, 20, 30]
 
 
@@ -238,9 +230,7 @@ async def test_water_heaters(hass: HomeAssistant, emulator: Emulator) -> None:
     boiler = hass.states.get("water_heater.gadget")
     assert boiler.state == STATE_UNKNOWN  # its power datastream was never set
     assert boiler.attributes[ATTR_OPERATION_LIST] == ["eco", "performance", "off"]
-    await call(
-        hass, "water_heater", "set_operation_mode", "water_heater.gadget", operation_mode="eco"
-    )
+    await act(hass, "water_heater.gadget", "set_operation_mode", operation_mode="eco")
     assert (emulator.value(GADGET, "v1"), emulator.value(GADGET, "v4")) == ("low", 100)
     assert hass.states.get("water_heater.gadget").state == "eco"
     assert hass.states.get("water_heater.gadget_plain").state == "on"
@@ -249,10 +239,10 @@ async def test_water_heaters(hass: HomeAssistant, emulator: Emulator) -> None:
 @pytest.mark.usefixtures("gadget")
 async def test_covers_and_valves(hass: HomeAssistant, emulator: Emulator) -> None:
     assert hass.states.get("cover.gadget").attributes["current_position"] == 25
-    await call(hass, "cover", "set_cover_position", "cover.gadget", position=30)
+    await act(hass, "cover.gadget", "set_cover_position", position=30)
     assert emulator.value(GADGET, "v0") == 3.0
     assert hass.states.get("valve.gadget").state == STATE_UNKNOWN
     assert hass.states.get("valve.gadget_text").state == "open"  # "OPEN" is its on value
-    await call(hass, "valve", "close_valve", "valve.gadget_text")
+    await act(hass, "valve.gadget_text", "close_valve")
     assert emulator.value(GADGET, "v8") == "SHUT"
     assert hass.states.get("valve.gadget_text").state == "closed"

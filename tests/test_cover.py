@@ -1,24 +1,19 @@
 """Covers combined from datastreams: blinds, shutters and gates with a position or open/close."""
 
-from typing import Any
-from unittest.mock import patch
-
 from homeassistant.components.cover import (
     ATTR_CURRENT_POSITION,
     ATTR_POSITION,
-    DOMAIN as COVER_DOMAIN,
     SERVICE_CLOSE_COVER,
     SERVICE_OPEN_COVER,
     SERVICE_SET_COVER_POSITION,
 )
-from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_ENTITY_ID, Platform
+from homeassistant.const import ATTR_DEVICE_CLASS, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator
-from tests.combined import combined_entry
-from tests.conftest import setup_entry
+from tests.combined import act, combined_entry, setup_with
 
 BLIND = "cover.garden_valve_blind"
 
@@ -27,12 +22,6 @@ BLIND = "cover.garden_valve_blind"
 def platforms() -> list[Platform]:
     """Covers only."""
     return [Platform.COVER]
-
-
-async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
-    await hass.services.async_call(
-        COVER_DOMAIN, service, {ATTR_ENTITY_ID: BLIND, **data}, blocking=True
-    )
 
 
 async def test_blind_with_a_position(
@@ -49,18 +38,17 @@ async def test_blind_with_a_position(
         "device_class": "blind",
         "parts": {"position": {"pin": "v0"}},
     }
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        await setup_entry(hass, combined_entry(organization_entry, {"359": [blind]}))
+    await setup_with(hass, combined_entry(organization_entry, {"359": [blind]}), platforms)
     state = hass.states.get(BLIND)
     assert state.name == "Garden valve Blind"
     assert (state.state, state.attributes[ATTR_CURRENT_POSITION]) == ("closed", 0)
     assert state.attributes[ATTR_DEVICE_CLASS] == "blind"
-    await call(hass, SERVICE_SET_COVER_POSITION, **{ATTR_POSITION: 75})
+    await act(hass, BLIND, SERVICE_SET_COVER_POSITION, **{ATTR_POSITION: 75})
     assert emulator.value(9, "v0") == 75
     assert hass.states.get(BLIND).state == "open"
-    await call(hass, SERVICE_CLOSE_COVER)
+    await act(hass, BLIND, SERVICE_CLOSE_COVER)
     assert emulator.value(9, "v0") == 0
-    await call(hass, SERVICE_OPEN_COVER)
+    await act(hass, BLIND, SERVICE_OPEN_COVER)
     assert emulator.value(9, "v0") == 100
 
 
@@ -76,9 +64,8 @@ async def test_gate_that_opens_and_closes(
         "name": "Blind",
         "parts": {"open": {"pin": "v0", "on": 100, "off": 0}},
     }
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        await setup_entry(hass, combined_entry(organization_entry, {"359": [gate]}))
+    await setup_with(hass, combined_entry(organization_entry, {"359": [gate]}), platforms)
     assert hass.states.get(BLIND).state == "closed"
-    await call(hass, SERVICE_OPEN_COVER)
+    await act(hass, BLIND, SERVICE_OPEN_COVER)
     assert emulator.value(9, "v0") == 100
     assert hass.states.get(BLIND).state == "open"

@@ -2,7 +2,6 @@
 
 import copy
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.fan import (
     ATTR_OSCILLATING,
@@ -10,19 +9,26 @@ from homeassistant.components.fan import (
     ATTR_PERCENTAGE_STEP,
     ATTR_PRESET_MODE,
     ATTR_PRESET_MODES,
-    DOMAIN as FAN_DOMAIN,
     SERVICE_OSCILLATE,
     SERVICE_SET_PERCENTAGE,
     SERVICE_SET_PRESET_MODE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
+from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator, EmulatorServer
-from tests.combined import FAN, FAN_ENTITY, combined_entry, local_resolver, vendor_entry
-from tests.conftest import DEMO, setup_entry
+from tests.combined import (
+    FAN,
+    FAN_ENTITY,
+    act,
+    combined_entry,
+    local_resolver,
+    setup_with,
+    vendor_entry,
+)
+from tests.conftest import DEMO
 
 __all__ = ["local_resolver"]
 
@@ -33,19 +39,6 @@ def platforms() -> list[Platform]:
     return [Platform.FAN, Platform.SWITCH]
 
 
-async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
-    await hass.services.async_call(
-        FAN_DOMAIN, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
-    )
-
-
-async def setup(
-    hass: HomeAssistant, entry: MockConfigEntry, platforms: list[Platform]
-) -> MockConfigEntry:
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        return await setup_entry(hass, entry)
-
-
 async def test_demo_fan(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
@@ -53,7 +46,7 @@ async def test_demo_fan(
     platforms: list[Platform],
 ) -> None:
     """Power, speed 1-3 (three speeds), a Mode ENUM as presets, oscillation."""
-    await setup(hass, combined_entry(organization_entry), platforms)
+    await setup_with(hass, combined_entry(organization_entry), platforms)
     state = hass.states.get(FAN_ENTITY)
     assert state.name == "Bedroom fan"
     assert state.state == "on"
@@ -64,21 +57,21 @@ async def test_demo_fan(
     assert state.attributes[ATTR_OSCILLATING] is False
     assert hass.states.get("switch.bedroom_fan_power") is None
 
-    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=34)
+    await act(hass, FAN_ENTITY, SERVICE_SET_PERCENTAGE, percentage=34)
     assert emulator.value(7, "v1") == 2  # 34 % of three speeds is the second, as HA rounds
-    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=100)
+    await act(hass, FAN_ENTITY, SERVICE_SET_PERCENTAGE, percentage=100)
     assert emulator.value(7, "v1") == 3
-    await call(hass, SERVICE_SET_PRESET_MODE, FAN_ENTITY, preset_mode="breeze")
+    await act(hass, FAN_ENTITY, SERVICE_SET_PRESET_MODE, preset_mode="breeze")
     assert emulator.value(7, "v2") == 2
-    await call(hass, SERVICE_OSCILLATE, FAN_ENTITY, oscillating=True)
+    await act(hass, FAN_ENTITY, SERVICE_OSCILLATE, oscillating=True)
     assert emulator.value(7, "v3") == 1
-    await call(hass, SERVICE_TURN_OFF, FAN_ENTITY)
+    await act(hass, FAN_ENTITY, SERVICE_TURN_OFF)
     assert emulator.value(7, "v0") == 0
     state = hass.states.get(FAN_ENTITY)
     assert (state.state, state.attributes[ATTR_PERCENTAGE]) == ("off", 0)
-    await call(hass, SERVICE_TURN_ON, FAN_ENTITY, percentage=30)
+    await act(hass, FAN_ENTITY, SERVICE_TURN_ON, percentage=30)
     assert (emulator.value(7, "v0"), emulator.value(7, "v1")) == (1, 1)
-    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=0)
+    await act(hass, FAN_ENTITY, SERVICE_SET_PERCENTAGE, percentage=0)
     assert emulator.value(7, "v0") == 0
 
 
@@ -99,15 +92,15 @@ async def test_fan_without_power_datastream(
 ) -> None:
     """A speed of 0 is off: turning on comes back to the speed it had."""
     speed_only = {"platform": "fan", "key": "fan", "parts": {"speed": {"pin": "v1"}}}
-    await setup(hass, combined_entry(organization_entry, {"357": [speed_only]}), platforms)
+    await setup_with(hass, combined_entry(organization_entry, {"357": [speed_only]}), platforms)
     assert hass.states.get(FAN_ENTITY).attributes[ATTR_PERCENTAGE] == 66
     assert hass.states.get("switch.bedroom_fan_power").state == "on"  # not part of the fan
-    await call(hass, SERVICE_TURN_OFF, FAN_ENTITY)
+    await act(hass, FAN_ENTITY, SERVICE_TURN_OFF)
     assert emulator.value(7, "v1") == 0
     assert hass.states.get(FAN_ENTITY).state == "off"
-    await call(hass, SERVICE_TURN_ON, FAN_ENTITY)
+    await act(hass, FAN_ENTITY, SERVICE_TURN_ON)
     assert emulator.value(7, "v1") == 2  # the speed it had
-    await call(hass, SERVICE_SET_PERCENTAGE, FAN_ENTITY, percentage=100)
+    await act(hass, FAN_ENTITY, SERVICE_SET_PERCENTAGE, percentage=100)
     assert emulator.value(7, "v1") == 3
 
 
@@ -116,14 +109,14 @@ async def test_windmill_fan_profile(
     hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, platforms: list[Platform]
 ) -> None:
     """Five speeds, Whisper (1) to Boost (5); the LED auto-fade stays a switch."""
-    await setup(hass, vendor_entry(blynk, "Nursery fan"), platforms)
+    await setup_with(hass, vendor_entry(blynk, "Nursery fan"), platforms)
     state = hass.states.get("fan.nursery_fan")
     assert (state.state, state.attributes[ATTR_PERCENTAGE]) == ("on", 60)
     assert state.attributes[ATTR_PERCENTAGE_STEP] == 20
     assert hass.states.get("switch.nursery_fan_led_auto_fade").state == "off"
-    await call(hass, SERVICE_SET_PERCENTAGE, "fan.nursery_fan", percentage=20)
+    await act(hass, "fan.nursery_fan", SERVICE_SET_PERCENTAGE, percentage=20)
     assert emulator.value(21, "v2") == 1
-    await call(hass, SERVICE_TURN_OFF, "fan.nursery_fan")
+    await act(hass, "fan.nursery_fan", SERVICE_TURN_OFF)
     assert (emulator.value(21, "v0"), emulator.value(21, "v2")) == (0, 1)
 
 
@@ -132,22 +125,22 @@ async def test_windmill_purifier_profile(
     hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, platforms: list[Platform]
 ) -> None:
     """Speeds 1-4 and the presets Eco (5) and Sleep (6) share one datastream."""
-    await setup(hass, vendor_entry(blynk, "Air purifier"), platforms)
+    await setup_with(hass, vendor_entry(blynk, "Air purifier"), platforms)
     purifier = "fan.air_purifier"
     state = hass.states.get(purifier)
     assert state.attributes[ATTR_PERCENTAGE] == 50
     assert state.attributes[ATTR_PRESET_MODE] is None
     assert state.attributes[ATTR_PRESET_MODES] == ["eco", "sleep"]
-    await call(hass, SERVICE_SET_PRESET_MODE, purifier, preset_mode="sleep")
+    await act(hass, purifier, SERVICE_SET_PRESET_MODE, preset_mode="sleep")
     assert emulator.value(22, "v3") == 6
     state = hass.states.get(purifier)
     assert (state.attributes[ATTR_PRESET_MODE], state.attributes[ATTR_PERCENTAGE]) == (
         "sleep",
         None,
     )
-    await call(hass, SERVICE_TURN_ON, purifier, preset_mode="eco", percentage=100)
+    await act(hass, purifier, SERVICE_TURN_ON, preset_mode="eco", percentage=100)
     assert emulator.value(22, "v3") == 5  # the preset wins: both live on v3
-    await call(hass, SERVICE_SET_PERCENTAGE, purifier, percentage=100)
+    await act(hass, purifier, SERVICE_SET_PERCENTAGE, percentage=100)
     assert emulator.value(22, "v3") == 4
     assert hass.states.get("switch.air_purifier_child_lock").state == "off"
 
@@ -159,10 +152,10 @@ async def test_writes_as_one_request(
     platforms: list[Platform],
 ) -> None:
     """Power and speed go together, in one batch write."""
-    await setup(hass, combined_entry(organization_entry, {"357": [FAN]}), platforms)
-    await call(hass, SERVICE_TURN_OFF, FAN_ENTITY)
+    await setup_with(hass, combined_entry(organization_entry, {"357": [FAN]}), platforms)
+    await act(hass, FAN_ENTITY, SERVICE_TURN_OFF)
     emulator.clear_log()
-    await call(hass, SERVICE_TURN_ON, FAN_ENTITY, percentage=100)
+    await act(hass, FAN_ENTITY, SERVICE_TURN_ON, percentage=100)
     writes = [r for r in emulator.requests if r.method == "POST"]
     assert len(writes) == 1
     assert (emulator.value(7, "v0"), emulator.value(7, "v1")) == (1, 3)

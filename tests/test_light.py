@@ -2,23 +2,17 @@
 
 import copy
 from typing import Any
-from unittest.mock import patch
 
-from homeassistant.components.light import (
-    ATTR_BRIGHTNESS,
-    ATTR_COLOR_MODE,
-    ATTR_RGB_COLOR,
-    DOMAIN as LIGHT_DOMAIN,
-)
-from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
+from homeassistant.components.light import ATTR_BRIGHTNESS, ATTR_COLOR_MODE, ATTR_RGB_COLOR
+from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.light import parse_rgb
 from emulator import Emulator
-from tests.combined import LIGHT, LIGHT_ENTITY, combined_entry
-from tests.conftest import DEMO, setup_entry
+from tests.combined import LIGHT, LIGHT_ENTITY, act, combined_entry, setup_with
+from tests.conftest import DEMO
 
 NUL = "\u0000"
 
@@ -27,19 +21,6 @@ NUL = "\u0000"
 def platforms() -> list[Platform]:
     """Lights, and the texts and numbers of datastreams they leave alone."""
     return [Platform.LIGHT, Platform.NUMBER, Platform.TEXT]
-
-
-async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
-    await hass.services.async_call(
-        LIGHT_DOMAIN, service, {ATTR_ENTITY_ID: LIGHT_ENTITY, **data}, blocking=True
-    )
-
-
-async def setup(
-    hass: HomeAssistant, entry: MockConfigEntry, platforms: list[Platform]
-) -> MockConfigEntry:
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        return await setup_entry(hass, entry)
 
 
 def split_strip() -> dict[str, Any]:
@@ -75,7 +56,7 @@ async def test_merged_zergba(
     emulator: Emulator,
     platforms: list[Platform],
 ) -> None:
-    await setup(hass, combined_entry(organization_entry), platforms)
+    await setup_with(hass, combined_entry(organization_entry), platforms)
     state = hass.states.get(LIGHT_ENTITY)
     assert state.name == "Desk lamp"
     assert state.state == "on"
@@ -84,15 +65,15 @@ async def test_merged_zergba(
     assert state.attributes[ATTR_BRIGHTNESS] == 128
     assert hass.states.get("text.desk_lamp_color") is None
 
-    await call(hass, SERVICE_TURN_ON, brightness_pct=40, rgb_color=(0, 0, 255))
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON, brightness_pct=40, rgb_color=(0, 0, 255))
     assert emulator.value(8, "v1") == 102
     assert emulator.value(8, "v2") == f"0{NUL}0{NUL}255"  # Blynk's multi-value separator
     assert hass.states.get(LIGHT_ENTITY).attributes[ATTR_RGB_COLOR] == (0, 0, 255)
-    await call(hass, SERVICE_TURN_OFF)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_OFF)
     assert emulator.value(8, "v0") == 0
     assert hass.states.get(LIGHT_ENTITY).state == "off"
     assert hass.states.get(LIGHT_ENTITY).attributes[ATTR_BRIGHTNESS] is None
-    await call(hass, SERVICE_TURN_ON)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON)
     assert emulator.value(8, "v0") == 1
 
 
@@ -114,12 +95,12 @@ async def test_split_zergba_and_brightness_in_percent(
             "blue": {"pin": "v4"},
         },
     }
-    await setup(hass, combined_entry(organization_entry, {"358": [split]}), platforms)
+    await setup_with(hass, combined_entry(organization_entry, {"358": [split]}), platforms)
     state = hass.states.get(LIGHT_ENTITY)
     assert state.attributes[ATTR_RGB_COLOR] == (0, 128, 255)
     assert state.attributes[ATTR_BRIGHTNESS] == 128  # 50 of 100
     emulator.clear_log()
-    await call(hass, SERVICE_TURN_ON, brightness=255, rgb_color=(255, 0, 0))
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON, brightness=255, rgb_color=(255, 0, 0))
     assert [emulator.value(8, pin) for pin in ("v1", "v2", "v3", "v4")] == [100, 255, 0, 0]
     assert len([r for r in emulator.requests if r.method == "POST"]) == 1
 
@@ -132,17 +113,17 @@ async def test_light_without_power_or_brightness(
 ) -> None:
     """The colour carries the brightness: black is off, and on comes back to the colour."""
     colour_only = {"platform": "light", "key": "light", "parts": {"color": {"pin": "v2"}}}
-    await setup(hass, combined_entry(organization_entry, {"358": [colour_only]}), platforms)
+    await setup_with(hass, combined_entry(organization_entry, {"358": [colour_only]}), platforms)
     state = hass.states.get(LIGHT_ENTITY)
     assert state.attributes[ATTR_BRIGHTNESS] == 255
     assert state.attributes[ATTR_RGB_COLOR] == (255, 180, 80)
-    await call(hass, SERVICE_TURN_ON, brightness=128)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON, brightness=128)
     assert emulator.value(8, "v2") == f"128{NUL}90{NUL}40"
     assert hass.states.get(LIGHT_ENTITY).attributes[ATTR_RGB_COLOR] == (255, 179, 80)
-    await call(hass, SERVICE_TURN_OFF)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_OFF)
     assert emulator.value(8, "v2") == f"0{NUL}0{NUL}0"
     assert hass.states.get(LIGHT_ENTITY).state == "off"
-    await call(hass, SERVICE_TURN_ON)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON)
     assert emulator.value(8, "v2") == f"128{NUL}90{NUL}40"
 
 
@@ -153,13 +134,13 @@ async def test_brightness_without_power(
     platforms: list[Platform],
 ) -> None:
     dimmer = {"platform": "light", "key": "light", "parts": {"brightness": {"pin": "v1"}}}
-    await setup(hass, combined_entry(organization_entry, {"358": [dimmer]}), platforms)
+    await setup_with(hass, combined_entry(organization_entry, {"358": [dimmer]}), platforms)
     assert hass.states.get(LIGHT_ENTITY).attributes[ATTR_COLOR_MODE] == "brightness"
-    await call(hass, SERVICE_TURN_OFF)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_OFF)
     assert emulator.value(8, "v1") == 0
-    await call(hass, SERVICE_TURN_ON)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON)
     assert emulator.value(8, "v1") == 128  # the brightness it had
-    await call(hass, SERVICE_TURN_ON, brightness=1)
+    await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON, brightness=1)
     assert emulator.value(8, "v1") == 1  # the lowest that is still on
 
 
@@ -180,6 +161,6 @@ async def test_unreadable_colour(
     platforms: list[Platform],
 ) -> None:
     emulator.set_value(8, "v2", "not a colour")
-    await setup(hass, combined_entry(organization_entry, {"358": [LIGHT]}), platforms)
+    await setup_with(hass, combined_entry(organization_entry, {"358": [LIGHT]}), platforms)
     state = hass.states.get(LIGHT_ENTITY)
     assert (state.state, state.attributes[ATTR_RGB_COLOR]) == ("on", None)

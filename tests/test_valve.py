@@ -1,24 +1,19 @@
 """Valves combined from datastreams: a position, an open/close datastream, or both."""
 
-from typing import Any
-from unittest.mock import patch
-
 from homeassistant.components.valve import (
     ATTR_CURRENT_POSITION,
     ATTR_POSITION,
-    DOMAIN as VALVE_DOMAIN,
     SERVICE_CLOSE_VALVE,
     SERVICE_OPEN_VALVE,
     SERVICE_SET_VALVE_POSITION,
 )
-from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_ENTITY_ID, Platform
+from homeassistant.const import ATTR_DEVICE_CLASS, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator
-from tests.combined import VALVE_ENTITY, combined_entry
-from tests.conftest import setup_entry
+from tests.combined import VALVE_ENTITY, act, combined_entry, setup_with
 
 
 @pytest.fixture
@@ -27,36 +22,23 @@ def platforms() -> list[Platform]:
     return [Platform.VALVE, Platform.SENSOR, Platform.SWITCH]
 
 
-async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
-    await hass.services.async_call(
-        VALVE_DOMAIN, service, {ATTR_ENTITY_ID: VALVE_ENTITY, **data}, blocking=True
-    )
-
-
-async def setup(
-    hass: HomeAssistant, entry: MockConfigEntry, platforms: list[Platform]
-) -> MockConfigEntry:
-    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
-        return await setup_entry(hass, entry)
-
-
 async def test_position(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
     emulator: Emulator,
     platforms: list[Platform],
 ) -> None:
-    await setup(hass, combined_entry(organization_entry), platforms)
+    await setup_with(hass, combined_entry(organization_entry), platforms)
     state = hass.states.get(VALVE_ENTITY)
     assert state.name == "Garden valve"
     assert (state.state, state.attributes[ATTR_CURRENT_POSITION]) == ("closed", 0)
     assert hass.states.get("sensor.garden_valve_flow").state == "0.0"
-    await call(hass, SERVICE_SET_VALVE_POSITION, **{ATTR_POSITION: 40})
+    await act(hass, VALVE_ENTITY, SERVICE_SET_VALVE_POSITION, **{ATTR_POSITION: 40})
     assert emulator.value(9, "v0") == 40
     assert hass.states.get(VALVE_ENTITY).state == "open"
-    await call(hass, SERVICE_CLOSE_VALVE)
+    await act(hass, VALVE_ENTITY, SERVICE_CLOSE_VALVE)
     assert emulator.value(9, "v0") == 0
-    await call(hass, SERVICE_OPEN_VALVE)
+    await act(hass, VALVE_ENTITY, SERVICE_OPEN_VALVE)
     assert emulator.value(9, "v0") == 100
 
 
@@ -73,14 +55,14 @@ async def test_open_close_with_device_class(
         "device_class": "water",
         "parts": {"open": {"pin": "v0", "on": 100, "off": 0}},
     }
-    await setup(hass, combined_entry(organization_entry, {"359": [relay]}), platforms)
+    await setup_with(hass, combined_entry(organization_entry, {"359": [relay]}), platforms)
     state = hass.states.get(VALVE_ENTITY)
     assert (state.state, state.attributes[ATTR_DEVICE_CLASS]) == ("closed", "water")
     assert ATTR_CURRENT_POSITION not in state.attributes
-    await call(hass, SERVICE_OPEN_VALVE)
+    await act(hass, VALVE_ENTITY, SERVICE_OPEN_VALVE)
     assert emulator.value(9, "v0") == 100
     assert hass.states.get(VALVE_ENTITY).state == "open"
-    await call(hass, SERVICE_CLOSE_VALVE)
+    await act(hass, VALVE_ENTITY, SERVICE_CLOSE_VALVE)
     assert emulator.value(9, "v0") == 0
 
 
@@ -97,11 +79,11 @@ async def test_position_and_open_together(
         "parts": {"position": {"pin": "v0"}, "open": {"pin": "v1", "on": 1, "off": 0}},
     }
     emulator.set_value(9, "v0", 30)
-    await setup(hass, combined_entry(organization_entry, {"359": [both]}), platforms)
+    await setup_with(hass, combined_entry(organization_entry, {"359": [both]}), platforms)
     state = hass.states.get(VALVE_ENTITY)
     assert (state.state, state.attributes[ATTR_CURRENT_POSITION]) == ("closed", 0)
     emulator.clear_log()
-    await call(hass, SERVICE_SET_VALVE_POSITION, **{ATTR_POSITION: 60})
+    await act(hass, VALVE_ENTITY, SERVICE_SET_VALVE_POSITION, **{ATTR_POSITION: 60})
     assert (emulator.value(9, "v0"), emulator.value(9, "v1")) == (60, 1.0)
     assert len([r for r in emulator.requests if r.method == "POST"]) == 1
     assert hass.states.get(VALVE_ENTITY).state == "open"
