@@ -7,11 +7,12 @@ from homeassistant.components.climate.const import HVACMode
 from homeassistant.components.fan import ATTR_PERCENTAGE, ATTR_PERCENTAGE_STEP, ATTR_PRESET_MODE
 from homeassistant.components.light import ATTR_COLOR_MODE, ATTR_RGB_COLOR
 from homeassistant.components.water_heater import ATTR_OPERATION_LIST
-from homeassistant.const import STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.blynk_cloud.composition import COMPOSED_PLATFORMS
 from emulator import Emulator
 from tests.combined import act, combined_entry, setup_with
 from tests.conftest import DEMO
@@ -155,14 +156,7 @@ def scenario() -> dict[str, Any]:
 
 @pytest.fixture
 async def gadget(hass: HomeAssistant, organization_entry: MockConfigEntry) -> MockConfigEntry:
-    platforms = [
-        Platform.CLIMATE,
-        Platform.COVER,
-        Platform.FAN,
-        Platform.LIGHT,
-        Platform.VALVE,
-        Platform.WATER_HEATER,
-    ]
+    platforms = list(COMPOSED_PLATFORMS)
     return await setup_with(hass, combined_entry(organization_entry, COMBINED), platforms)
 
 
