@@ -350,16 +350,16 @@ async def test_listed_devices_keep_their_registry_entries_through_rediscovery(
     emulator: Emulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Two devices a page: every discovery reads three pages; in one, the second fails."""
+    """Two devices a page: every discovery reads four pages; in one, the second fails."""
     entry = await setup_entry(hass, organization_entry)
     before = registry_of(hass, entry)
-    assert len([key for key in before if key.startswith("device ")]) == 5
+    assert len([key for key in before if key.startswith("device ")]) == 8
     for discovery in range(4):
         emulator.clear_log()
         if discovery == 2:
             emulator.inject(Fault.server_error(), path=DEVICES, skip=1)
         await advance(hass, freezer, DISCOVERY)
-        assert emulator.count(DEVICES) == (2 if discovery == 2 else 3)
+        assert emulator.count(DEVICES) == (2 if discovery == 2 else 4)
         assert registry_of(hass, entry) == before
         assert hass.states.get(TEMPERATURE).state == "21.5"
         assert hass.states.get("switch.living_room_relays_relay_1").state == "on"
@@ -465,5 +465,5 @@ async def test_a_device_missing_for_a_while_costs_no_extra_reads(
     assert emulator.count(DEVICES) == 1
     # One connectivity request per known device (the missing one included) each time, one
     # values read each time: the discovery asked for nothing more.
-    assert emulator.count("/api/v1/organization/device/online") == 3 * 5
+    assert emulator.count("/api/v1/organization/device/online") == 3 * 8
     assert emulator.count(BATCH) == 3

@@ -153,7 +153,7 @@ async def test_a_fault_after_some_normal_answers(blynk: Blynk) -> None:
 async def test_an_odd_but_well_formed_answer(blynk: Blynk) -> None:
     blynk.emu.inject(Fault.answer({"content": [], "totalElements": 0}), path=DEVICES)
     assert (await blynk.pget(DEVICES)).json() == {"content": [], "totalElements": 0}
-    assert (await blynk.pget(DEVICES)).json()["totalElements"] == 5
+    assert (await blynk.pget(DEVICES)).json()["totalElements"] == 8
     control = {"body": ["odd"], "status": 202, "path": DEVICES, "skip": 1}
     assert (await blynk.request("POST", "/_emulator/faults", json=control)).status == 200
     assert (await blynk.pget(DEVICES)).status == 200
