@@ -37,6 +37,19 @@ def fleet(devices: int, datastreams: int = 2) -> dict[str, Any]:
     return scenario
 
 
+def typed(value: Any) -> Any:
+    """A JSON value with the type of each scalar, so that `0` and `False` (or `1.0`) differ.
+
+    Compare what reached the emulator as `typed(sent) == typed(expected)`: Python's `0 == False`
+    would let a body with the wrong JSON type pass.
+    """
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
 def demo_device(name: str) -> dict[str, Any]:
     """A device of the demo scenario by name."""
     return next(device for device in DEMO["devices"] if device["name"] == name)

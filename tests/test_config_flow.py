@@ -3,7 +3,6 @@
 import ast
 from collections.abc import Iterator
 import copy
-from datetime import timedelta
 import json
 from pathlib import Path
 import socket
@@ -22,6 +21,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -66,6 +66,10 @@ TWO_ORGANIZATIONS["organizations"].append(
 )
 TWO_ORGANIZATIONS["oauth_clients"].append(OTHER_CLIENT)
 PROFILE = "/api/v1/organization/profile"
+VALUES = {
+    Mode.ORGANIZATION: "/api/v1/organization/device/datastreams/batch",
+    Mode.DEVICE: "/external/api/getAll",
+}
 IS_CONNECTED = "/external/api/isHardwareConnected"
 STRINGS = json.loads(
     (Path(config_flow.__file__).parent / "translations" / "en.json").read_text(encoding="utf-8")
@@ -659,6 +663,8 @@ async def test_options_settings(
     hass: HomeAssistant,
     *,
     blynk: EmulatorServer,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
     request: pytest.FixtureRequest,
     entry_fixture: str,
     too_low: int,
@@ -679,14 +685,25 @@ async def test_options_settings(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options[CONF_SCAN_INTERVAL] == too_low + 1
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.values.update_interval == timedelta(seconds=too_low + 1)
+    # The reloaded entry reads the values at the new interval (the default is 30 s or more).
+    emulator.clear_log()
+    await advance(hass, freezer, too_low + 2)
+    assert emulator.count(VALUES[Mode(entry.data[CONF_MODE])]) == 1
+
+
+def device_names(hass: HomeAssistant, entry: MockConfigEntry) -> set[str | None]:
+    """The names of an entry's devices in the device registry."""
+    return {
+        device.name
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    }
 
 
 async def test_options_include_sub_organizations(
     hass: HomeAssistant, organization_entry: MockConfigEntry
 ) -> None:
     entry = await setup_entry(hass, organization_entry)
-    assert "Club greenhouse" not in {d.name for d in entry.runtime_data.discovery.data.values()}
+    assert "Club greenhouse" not in device_names(hass, entry)
     result = await start_options(hass, entry, "settings")
 
     await submit_options(
@@ -701,7 +718,7 @@ async def test_options_include_sub_organizations(
         CONF_INCLUDE_SUB_ORGANIZATIONS: True,
         CONF_HISTORY_DAYS: 14,
     }
-    assert "Club greenhouse" in {d.name for d in entry.runtime_data.discovery.data.values()}
+    assert "Club greenhouse" in device_names(hass, entry)
 
 
 async def test_options_datastream_entity(
@@ -727,6 +744,51 @@ async def test_options_datastream_entity(
         "353:v1": {"entity": "number", "min": -10, "max": 40}
     }
     assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_options_step_fits_the_datastream(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A whole-number datastream refuses a fractional step: it is never rounded in silence."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start_options(hass, entry, "datastreams")
+    result = await submit_options(hass, result, {"datastream": "353:v2"})  # Humidity, INT
+
+    result = await submit_options(hass, result, {"entity": "number", "step": 0.5})
+    assert result["errors"] == {"step": "step_not_integer"}
+    result = await submit_options(hass, result, {"entity": "number", "step": 5})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.options[CONF_DATASTREAMS] == {"353:v2": {"entity": "number", "step": 5}}
+    assert hass.states.get("number.garden_weather_humidity").attributes["step"] == 5
+    # A DOUBLE datastream takes any step.
+    result = await start_options(hass, entry, "datastreams")
+    result = await submit_options(hass, result, {"datastream": "353:v1"})
+    result = await submit_options(hass, result, {"entity": "number", "step": 0.5})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_options_select_needs_options(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    """The thermostat's Mode (ENUM) has no labels: its bounds' numbers are the options."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start_options(hass, entry, "datastreams")
+    result = await submit_options(hass, result, {"datastream": "356:v2"})
+    assert set(result["data_schema"].schema["entity"].config["options"]) == {
+        "auto",
+        "select",
+        "sensor",
+        "number",
+        "none",
+    }
+
+    result = await submit_options(hass, result, {"entity": "select", "min": 0, "max": 500})
+    assert result["errors"] == {"entity": "select_without_options"}
+    result = await submit_options(hass, result, {"entity": "select", "min": 1, "max": 2})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert hass.states.get("select.hallway_thermostat_mode").attributes["options"] == ["1", "2"]
 
 
 async def test_options_datastream_auto_removes_choice(
@@ -821,12 +883,27 @@ def _strings(node: Any) -> Iterator[str]:
         yield node
 
 
+FLOW_HELPERS = {"BlynkConfigFlow": (), "BlynkOptionsFlow": ("_choice_errors",)}
+"""Module functions of config_flow.py that name a flow's errors, by flow class."""
+
+
 def _keys_used(class_name: str) -> tuple[set[str], set[str]]:
-    """The error and abort keys a flow class of config_flow.py names."""
+    """The error and abort keys a flow class of config_flow.py (and its helpers) names."""
     tree = ast.parse(Path(config_flow.__file__).read_text(encoding="utf-8"))
     flow = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name)
+    helpers = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name in FLOW_HELPERS[class_name]
+    ]
     errors: set[str] = set()
     aborts: set[str] = set()
+    for helper in helpers:  # they return {field: error}
+        for node in ast.walk(helper):
+            if isinstance(node, ast.Dict):
+                errors.update(
+                    value.value for value in node.values if isinstance(value, ast.Constant)
+                )
     for node in ast.walk(flow):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "InvalidInputError":
             errors.add(node.args[0].value)
@@ -869,7 +946,13 @@ def test_translations_are_literal() -> None:
         (
             "options",
             "BlynkOptionsFlow",
-            {"invalid_pin", "unknown_datastream", "max_not_above_min"},
+            {
+                "invalid_pin",
+                "unknown_datastream",
+                "max_not_above_min",
+                "step_not_integer",
+                "select_without_options",
+            },
             {"not_loaded"},
         ),
     ],

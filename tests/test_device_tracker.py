@@ -70,3 +70,16 @@ async def test_no_position(
         await setup_entry(hass, organization_entry)
     state = hass.states.get("device_tracker.car_tracker_speed")
     assert ATTR_LATITUDE not in state.attributes
+
+
+@pytest.mark.usefixtures("organization")
+async def test_location_is_a_primary_entity(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """A primary entity, not diagnostic (the tracker base class's default).
+
+    The map shows it, and the voice assistant settings offer it like any other primary entity.
+    """
+    entry = entity_registry.async_get(TRACKER)
+    assert (entry.entity_category, entry.hidden_by, entry.disabled_by) == (None, None, None)
+    assert hass.states.get(TRACKER).state == "not_home"

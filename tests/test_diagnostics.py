@@ -67,3 +67,18 @@ async def test_device_diagnostics(
     diagnostics = await get_diagnostics_for_device(hass, hass_client, entry, device)
     assert emulator.all_secrets()[0] not in json.dumps(diagnostics)
     assert stable(diagnostics, blynk) == snapshot(exclude=VOLATILE)
+
+
+async def test_device_mode_entry_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """A device-mode entry holds the device's auth token: it never leaves redacted."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    entry = await setup_entry(hass, device_entry)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["entry"]["data"]["token"] == "**REDACTED**"
+    text = json.dumps(diagnostics)
+    assert not [secret for secret in emulator.all_secrets() if secret in text]

@@ -1,8 +1,12 @@
 """The mapping rules: which entity a datastream becomes, with which unit and device class."""
 
+import copy
+from typing import Any
+
 from homeassistant.components.sensor import (
     DEVICE_CLASS_STATE_CLASSES,
     DEVICE_CLASS_UNITS,
+    STATE_CLASS_UNITS,
     SensorDeviceClass,
     SensorStateClass,
 )
@@ -39,9 +43,18 @@ def ds(
     high: float | None = None,
     units: str | None = None,
     label: str = "Value",
+    labels: tuple[tuple[int, str], ...] = (),
 ) -> Datastream:
     return Datastream(
-        id=1, label=label, pin="v1", type=kind, units=units, min=low, max=high, writable=writable
+        id=1,
+        label=label,
+        pin="v1",
+        type=kind,
+        units=units,
+        min=low,
+        max=high,
+        writable=writable,
+        labels=labels,
     )
 
 
@@ -53,8 +66,13 @@ def ds(
         (ds(T.BOOLEAN), EntityKind.BINARY_SENSOR),
         (ds(T.STRING, writable=True), EntityKind.TEXT),
         (ds(T.STRING), EntityKind.SENSOR),
-        (ds(T.ENUM, writable=True), EntityKind.SENSOR),
+        (ds(T.ENUM, writable=True, low=0, high=3), EntityKind.SELECT),
+        (ds(T.ENUM, writable=True, labels=((0, "Off"), (1, "On"))), EntityKind.SELECT),
+        (ds(T.ENUM, writable=True), EntityKind.NUMBER),  # no options to choose from
+        (ds(T.ENUM, low=0, high=3), EntityKind.SENSOR),
         (ds(T.INT, writable=True, low=0, high=1), EntityKind.SWITCH),
+        (ds(T.INT, writable=True, low=-1, high=1), EntityKind.NUMBER),  # three values, not on/off
+        (ds(T.INT, low=-1, high=1), EntityKind.SENSOR),
         (ds(T.INT, writable=True, low=0, high=10), EntityKind.NUMBER),
         (ds(T.DOUBLE, writable=True), EntityKind.NUMBER),
         (ds(T.INT, low=0, high=1), EntityKind.BINARY_SENSOR),
@@ -102,12 +120,17 @@ def test_automatic_rules(datastream: Datastream, kind: EntityKind) -> None:
         ("Volt", "Mains", "V", SensorDeviceClass.VOLTAGE, SensorStateClass.MEASUREMENT),
         ("Ampere", "Load", "A", SensorDeviceClass.CURRENT, SensorStateClass.MEASUREMENT),
         ("ppm", "CO2", "ppm", SensorDeviceClass.CO2, SensorStateClass.MEASUREMENT),
+        ("ppm", "Carbon dioxide", "ppm", SensorDeviceClass.CO2, SensorStateClass.MEASUREMENT),
+        # Parts per million of something else: no device class claims what it is not.
+        ("Particles per million", "Air", "ppm", None, SensorStateClass.MEASUREMENT),
+        ("ppm", "TVOC", "ppm", None, SensorStateClass.MEASUREMENT),
+        ("Degree", "Heading", "°", None, SensorStateClass.MEASUREMENT_ANGLE),
         (
-            "Particles per million",
-            "Air",
-            "ppm",
-            SensorDeviceClass.CO2,
-            SensorStateClass.MEASUREMENT,
+            "°",
+            "Wind direction",
+            "°",
+            SensorDeviceClass.WIND_DIRECTION,
+            SensorStateClass.MEASUREMENT_ANGLE,
         ),
         ("hPa", "Pressure", "hPa", SensorDeviceClass.PRESSURE, SensorStateClass.MEASUREMENT),
         (
@@ -267,10 +290,36 @@ async def test_templates_without_bounds(
     assert emulator.value(2, 4) == 21.0
 
 
+def relays_ranging(low: int, high: int) -> dict[str, Any]:
+    """The demo, with the relay board's Relay 2 (writable INT) ranging `low..high`."""
+    scenario = copy.deepcopy(DEMO)
+    template = next(item for item in scenario["templates"] if item["id"] == 354)
+    relay = next(item for item in template["datastreams"] if item["label"] == "Relay 2")
+    relay.update(min=low, max=high)
+    return scenario
+
+
+@pytest.mark.parametrize("scenario", [relays_ranging(-1, 1)])
+async def test_int_minus_one_to_one_is_not_on_off(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    """Three values (a motor's reverse, stop, forward) are a number, not a switch."""
+    await setup_entry(hass, organization_entry)
+    assert hass.states.get("switch.living_room_relays_relay_2") is None
+    relay = hass.states.get("number.living_room_relays_relay_2")
+    assert (relay.attributes["min"], relay.attributes["max"], relay.attributes["step"]) == (
+        -1,
+        1,
+        1,
+    )
+
+
 @pytest.mark.parametrize("name", sorted(UNITS))
 def test_every_unit_is_valid_in_home_assistant(name: str) -> None:
     """Each unit, device class and state class is a combination Home Assistant accepts."""
     spec = UNITS[name]
+    if spec.state_class in STATE_CLASS_UNITS:
+        assert spec.unit in STATE_CLASS_UNITS[spec.state_class], name
     if spec.device_class is None:
         return
     assert spec.unit in DEVICE_CLASS_UNITS[spec.device_class], name

@@ -5,7 +5,6 @@ entities or devices.
 """
 
 import asyncio
-from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -206,4 +205,7 @@ async def test_all_faults_in_a_row(
         assert hass.states.get(TEMPERATURE).state != STATE_UNAVAILABLE, fault
     assert counts(hass, entry) == before
     assert entry.state is ConfigEntryState.LOADED
-    assert timedelta(seconds=30) == entry.runtime_data.values.update_interval
+    # Polling is back to its interval: one read every 30 seconds.
+    emulator.clear_log()
+    await advance(hass, freezer, 30)
+    assert emulator.count(BATCH) == 1

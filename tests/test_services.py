@@ -4,6 +4,7 @@ Every action runs against the emulator over real HTTP; each test asserts what re
 emulator (or that nothing did) and what came back.
 """
 
+from contextlib import suppress
 import copy
 from datetime import UTC, datetime, timedelta
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 import re
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
@@ -25,10 +27,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
 from custom_components.blynk_cloud.const import DOMAIN
-from custom_components.blynk_cloud.services import PROPERTY_NAMES, PROPERTY_OPTIONS
+from custom_components.blynk_cloud.services import (
+    IMPORT_AHEAD,
+    IMPORT_MARGIN,
+    IMPORT_PAST,
+    PROPERTY_NAMES,
+    PROPERTY_OPTIONS,
+)
 from emulator import Emulator, Fault
 
-from .conftest import DEMO
+from .conftest import DEMO, advance, typed
 
 SERVICES_YAML = Path(__file__).parent.parent / "custom_components/blynk_cloud/services.yaml"
 TRANSLATIONS = Path(__file__).parent.parent / "custom_components/blynk_cloud/translations/en.json"
@@ -54,6 +62,10 @@ NAMES = {
     THERMOSTAT: "Hallway thermostat",
 }
 SCOPE_ERROR = "Platform API scope is not enabled for this oauth client."
+TARGET = "number.hallway_thermostat_target_temperature"
+MODE = "select.hallway_thermostat_mode"
+DISPLAY = "text.hallway_thermostat_display_text"
+PUMP = "switch.living_room_relays_pump"
 
 
 def _without_value(device_id: int, datastream_id: str) -> dict[str, Any]:
@@ -64,8 +76,19 @@ def _without_value(device_id: int, datastream_id: str) -> dict[str, Any]:
     return scenario
 
 
+def _aliases(template_id: int, aliases: dict[str, str]) -> dict[str, Any]:
+    """The demo, with datastreams of a template (by label) given other aliases."""
+    scenario = copy.deepcopy(DEMO)
+    template = next(item for item in scenario["templates"] if item["id"] == template_id)
+    for datastream in template["datastreams"]:
+        datastream["alias"] = aliases.get(datastream["label"], datastream["alias"])
+    return scenario
+
+
 QUIET_STATUS = _without_value(GARDEN, "4")
 """Garden weather's Status (v4) has no value: device mode does not know the pin yet."""
+CROSSED_ALIASES = _aliases(356, {"Mode": "Heating", "Energy": "Meter"})
+"""The thermostat's Mode (v2) has the alias "Heating", the label of v3; Energy (v5) "Meter"."""
 LOW_IMPORT_LIMIT = {**copy.deepcopy(DEMO), "import_daily_limit": 15_000}
 
 
@@ -89,9 +112,11 @@ async def call(
     )
 
 
-def shown(hass: HomeAssistant, entry: MockConfigEntry, blynk_id: int, pin: str) -> Any:
-    """The value entities show for a datastream."""
-    return entry.runtime_data.values.data[blynk_id].get(pin)
+def shown(hass: HomeAssistant, entity_id: str) -> str:
+    """What an entity shows now."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
 
 
 def sent(emulator: Emulator, path: str) -> list[Any]:
@@ -156,29 +181,30 @@ async def test_actions_are_registered_without_entries(hass: HomeAssistant) -> No
 
 
 @pytest.mark.parametrize(
-    ("blynk_id", "datastream", "value", "datastream_id", "wire", "pin", "shown_value"),
+    ("blynk_id", "datastream", "value", "datastream_id", "wire", "entity_id", "state"),
     [
-        (THERMOSTAT, "v1", 23.5, 2, 23.5, "v1", 23.5),
-        (THERMOSTAT, "2", 22, 2, 22.0, "v1", 22.0),
-        (THERMOSTAT, "Target temperature", "24.5", 2, 24.5, "v1", 24.5),
-        (THERMOSTAT, "Mode", 2, 3, 2, "v2", 2),
-        (THERMOSTAT, "V2", "3", 3, 3, "v2", 3),
-        (THERMOSTAT, "Display text", "Hi", 7, "Hi", "v6", "Hi"),
-        (THERMOSTAT, "Display text", 42, 7, "42", "v6", "42"),
-        (THERMOSTAT, "Display text", "ü" * 512, 7, "ü" * 512, "v6", "ü" * 512),
-        (RELAYS, "Pump", "on", 3, True, "v2", True),
-        (RELAYS, "Pump", 0, 3, False, "v2", False),
-        (RELAYS, "Pump", True, 3, True, "v2", True),
-        (RELAYS, "Relay 1", "1", 1, 1, "v0", 1),
-        (RELAYS, "Relay 2", 1.0, 2, 1, "v1", 1),
-        (GARDEN, "Humidity", 55, 2, 55, "v2", 55),
+        (THERMOSTAT, "v1", 23.5, 2, 23.5, TARGET, "23.5"),
+        (THERMOSTAT, "2", 22, 2, 22.0, TARGET, "22.0"),
+        (THERMOSTAT, "Target temperature", "24.5", 2, 24.5, TARGET, "24.5"),
+        (THERMOSTAT, "Mode", 2, 3, 2, MODE, "2"),
+        (THERMOSTAT, "V2", "3", 3, 3, MODE, "3"),
+        (THERMOSTAT, "Display text", "Hi", 7, "Hi", DISPLAY, "Hi"),
+        (THERMOSTAT, "Display text", 42, 7, "42", DISPLAY, "42"),
+        (THERMOSTAT, "Display text", "ü" * 512, 7, "ü" * 512, DISPLAY, "ü" * 255),
+        # The Platform API's raw values have no boolean: a BOOLEAN datastream is sent 1 or 0.
+        (RELAYS, "Pump", "on", 3, 1, PUMP, "on"),
+        (RELAYS, "Pump", 0, 3, 0, PUMP, "off"),
+        (RELAYS, "Pump", True, 3, 1, PUMP, "on"),
+        (RELAYS, "Relay 1", "1", 1, 1, "switch.living_room_relays_relay_1", "on"),
+        (RELAYS, "Relay 2", 1.0, 2, 1, "switch.living_room_relays_relay_2", "on"),
+        (GARDEN, "Humidity", 55, 2, 55, "sensor.garden_weather_humidity", "55"),
         (
             CAR,
             "Location",
             {"latitude": 48.137, "longitude": 11.575, "radius": 5},
             1,
             [11.575, 48.137],
-            "v0",
+            "device_tracker.car_tracker_location",
             None,
         ),
     ],
@@ -192,8 +218,8 @@ async def test_set_value(
     value: Any,
     datastream_id: int,
     wire: Any,
-    pin: str,
-    shown_value: Any,
+    entity_id: str,
+    state: str | None,
 ) -> None:
     await call(
         hass,
@@ -204,15 +230,15 @@ async def test_set_value(
             "value": value,
         },
     )
-    assert sent(emulator, WRITE_ONE) == [
-        {"deviceId": blynk_id, "dataStreamId": datastream_id, "value": wire}
-    ]
-    shown_now = shown(hass, organization, blynk_id, pin)
-    if shown_value is None:  # a location
-        assert (shown_now.latitude, shown_now.longitude) == (48.137, 11.575)
+    assert typed(sent(emulator, WRITE_ONE)) == typed(
+        [{"deviceId": blynk_id, "dataStreamId": datastream_id, "value": wire}]
+    )
+    # Entities show the written value at once, before the next poll.
+    if state is None:  # a location
+        attributes = hass.states.get(entity_id).attributes
+        assert (attributes["latitude"], attributes["longitude"]) == (48.137, 11.575)
     else:
-        assert shown_now == shown_value
-        assert type(shown_now) is type(shown_value)
+        assert shown(hass, entity_id) == state
 
 
 @pytest.mark.usefixtures("organization")
@@ -358,19 +384,11 @@ async def test_unknown_datastream(
     untouched.check()
 
 
+@pytest.mark.parametrize("scenario", [CROSSED_ALIASES])
 async def test_alias_resolves_after_label(
     hass: HomeAssistant, organization: MockConfigEntry, emulator: Emulator
 ) -> None:
     """A label wins over another datastream's alias; an alias alone also resolves."""
-    runtime = organization.runtime_data
-    device = runtime.discovery.data[THERMOSTAT]
-    datastreams = dict(device.datastreams)
-    # Give Mode (v2) the alias "Heating" (the label of v3), and Energy (v5) the alias "Meter".
-    datastreams["v2"] = copy.replace(datastreams["v2"], alias="Heating")
-    datastreams["v5"] = copy.replace(datastreams["v5"], alias="Meter")
-    runtime.discovery.async_set_updated_data(
-        {**runtime.discovery.data, THERMOSTAT: copy.replace(device, datastreams=datastreams)}
-    )
     target = blynk_device(hass, organization, THERMOSTAT)
     await call(hass, "set_value", {ATTR_DEVICE_ID: target, "datastream": "Heating", "value": 0})
     await call(hass, "set_value", {ATTR_DEVICE_ID: target, "datastream": "Meter", "value": 5})
@@ -511,7 +529,7 @@ async def test_api_errors(
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == key
     # A failed write leaves entities showing the value Blynk has.
-    assert shown(hass, organization, THERMOSTAT, "v1") == 21.5
+    assert shown(hass, TARGET) == "21.5"
     assert emulator.value(THERMOSTAT, 2) == 21.5
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
 
@@ -561,17 +579,12 @@ async def test_set_values_one_request(
             "values": {"Target temperature": 22.5, "v2": "3", 7: "Hi"},
         },
     )
-    assert sent(emulator, WRITE_MANY) == [
-        {"deviceId": THERMOSTAT, "values": {"2": 22.5, "3": 3, "7": "Hi"}}
-    ]
+    assert typed(sent(emulator, WRITE_MANY)) == typed(
+        [{"deviceId": THERMOSTAT, "values": {"2": 22.5, "3": 3, "7": "Hi"}}]
+    )
     assert emulator.count(WRITE_ONE) == 0
     assert [emulator.value(THERMOSTAT, ds) for ds in (2, 3, 7)] == [22.5, 3, "Hi"]
-    assert [shown(hass, organization, THERMOSTAT, pin) for pin in ("v1", "v2", "v6")] == [
-        22.5,
-        3,
-        "Hi",
-    ]
-    assert hass.states.get("text.hallway_thermostat_display_text").state == "Hi"
+    assert [shown(hass, entity_id) for entity_id in (TARGET, MODE, DISPLAY)] == ["22.5", "3", "Hi"]
 
 
 async def test_set_values_location(
@@ -585,7 +598,9 @@ async def test_set_values_location(
             "values": {"Location": {"latitude": 1.5, "longitude": 2.5}, "Battery": 50},
         },
     )
-    assert sent(emulator, WRITE_MANY) == [{"deviceId": CAR, "values": {"1": [2.5, 1.5], "3": 50}}]
+    assert typed(sent(emulator, WRITE_MANY)) == typed(
+        [{"deviceId": CAR, "values": {"1": [2.5, 1.5], "3": 50}}]
+    )
 
 
 @pytest.mark.parametrize(
@@ -651,13 +666,13 @@ async def test_schema_errors(
 
 
 @pytest.mark.parametrize(
-    ("datastream", "value", "query", "pin", "shown_value"),
+    ("datastream", "value", "query", "pin", "state"),
     [
-        ("v2", 55, [("v2", "55")], "v2", 55),
-        ("V2", "56", [("v2", "56")], "v2", 56),
+        ("v2", 55, [("v2", "55")], "v2", "55"),
+        ("V2", "56", [("v2", "56")], "v2", "56"),
         # An INT guess may be a BOOLEAN datastream, which Blynk reads as 1/0.
-        ("v2", True, [("v2", "1")], "v2", 1),
-        ("v1", 18.25, [("v1", "18.25")], "v1", 18.25),
+        ("v2", True, [("v2", "1")], "v2", "1"),
+        ("v1", 18.25, [("v1", "18.25")], "v1", "18.25"),
         ("v4", "Rain", [("v4", "Rain")], "v4", "Rain"),
     ],
 )
@@ -669,7 +684,7 @@ async def test_device_mode_set_value(
     value: Any,
     query: list[tuple[str, str]],
     pin: str,
-    shown_value: Any,
+    state: str,
 ) -> None:
     await call(
         hass,
@@ -677,7 +692,7 @@ async def test_device_mode_set_value(
         {ATTR_DEVICE_ID: blynk_device(hass, device), "datastream": datastream, "value": value},
     )
     assert sent(emulator, DEVICE_UPDATE) == [query]
-    assert shown(hass, device, 0, pin) == shown_value
+    assert shown(hass, f"sensor.garden_weather_{pin}") == state
 
 
 @pytest.mark.parametrize(
@@ -722,10 +737,11 @@ async def test_device_mode_unreported_pin_sent_as_given(
     hass: HomeAssistant,
     device: MockConfigEntry,
     emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
     value: Any,
     query: list[tuple[str, str]],
 ) -> None:
-    assert "v4" not in device.runtime_data.values.data[0]
+    assert hass.states.get("sensor.garden_weather_v4") is None  # no value, no entity yet
     await call(
         hass,
         "set_value",
@@ -733,7 +749,9 @@ async def test_device_mode_unreported_pin_sent_as_given(
     )
     assert sent(emulator, DEVICE_UPDATE) == [query]
     assert emulator.value(GARDEN, 4) == query[0][1]
-    assert shown(hass, device, 0, "v4") == value
+    # The next poll reveals the pin: its entity shows what Blynk holds.
+    await advance(hass, freezer, 60)
+    assert shown(hass, "sensor.garden_weather_v4") == query[0][1]
 
 
 @pytest.mark.parametrize("scenario", [QUIET_STATUS])
@@ -808,7 +826,10 @@ async def test_device_mode_set_values(
     assert sent(emulator, DEVICE_BATCH) == [[("v2", "50"), ("v4", "Dry")]]
     assert emulator.count(DEVICE_UPDATE) == 0
     assert (emulator.value(GARDEN, 2), emulator.value(GARDEN, 4)) == (50, "Dry")
-    assert (shown(hass, device, 0, "v2"), shown(hass, device, 0, "v4")) == (50, "Dry")
+    assert (shown(hass, "sensor.garden_weather_v2"), shown(hass, "sensor.garden_weather_v4")) == (
+        "50",
+        "Dry",
+    )
 
 
 async def test_device_mode_set_values_location_refused(
@@ -1034,7 +1055,7 @@ async def test_import_history_in_chunks(
         (point["ts"], float(point["value"])) for point in points
     }
     # History only: the current value and the entities stay as they were.
-    assert shown(hass, organization, GARDEN, "v1") == 21.5
+    assert shown(hass, "sensor.garden_weather_temperature") == "21.5"
 
 
 async def test_import_history_times(
@@ -1066,14 +1087,16 @@ async def test_import_history_times(
     )
     assert response == {"points": 6, "requests": 1}
     base = int(now.timestamp() * 1000)
-    assert sent(emulator, IMPORT)[0]["values"] == [
-        {"ts": base - 4 * 3_600_000, "value": 1.0},
-        {"ts": base - 3 * 3_600_000, "value": 2.0},
-        {"ts": base - 2 * 3_600_000, "value": 3.0},
-        {"ts": base - 3_600_000, "value": 4.0},
-        {"ts": base, "value": 5.0},
-        {"ts": base + 1000, "value": 6.0},
-    ]
+    assert typed(sent(emulator, IMPORT)[0]["values"]) == typed(
+        [
+            {"ts": base - 4 * 3_600_000, "value": 1.0},
+            {"ts": base - 3 * 3_600_000, "value": 2.0},
+            {"ts": base - 2 * 3_600_000, "value": 3.0},
+            {"ts": base - 3_600_000, "value": 4.0},
+            {"ts": base, "value": 5.0},
+            {"ts": base + 1000, "value": 6.0},
+        ]
+    )
 
 
 async def test_import_history_without_response(
@@ -1088,7 +1111,7 @@ async def test_import_history_without_response(
             "values": [{"ts": now_ms(), "value": {"latitude": 52.5, "longitude": 13.4}}],
         },
     )
-    assert sent(emulator, IMPORT)[0]["values"][0]["value"] == [13.4, 52.5]
+    assert typed(sent(emulator, IMPORT)[0]["values"][0]["value"]) == typed([13.4, 52.5])
 
 
 @pytest.mark.parametrize(
@@ -1198,6 +1221,55 @@ async def test_import_history_within_three_months(
     )
 
 
+@pytest.mark.parametrize(
+    ("offset", "key"),
+    [
+        (-IMPORT_PAST + IMPORT_MARGIN / 2, "import_too_old"),
+        (IMPORT_AHEAD - IMPORT_MARGIN / 2, "import_too_new"),
+    ],
+    ids=["old", "new"],
+)
+async def test_import_history_keeps_a_margin_inside_the_window(
+    hass: HomeAssistant,
+    organization: MockConfigEntry,
+    emulator: Emulator,
+    offset: timedelta,
+    key: str,
+) -> None:
+    """Points within the margin of either end are refused; just inside it, accepted.
+
+    The margin narrows the window Blynk accepts (a long import must not see its oldest points
+    age past the server's limit while it runs); it never widens it.
+    """
+    now = dt_util.utcnow()  # frozen: the action sees the same instant
+    device = blynk_device(hass, organization, GARDEN)
+    error = await refused(
+        hass,
+        emulator,
+        "import_history",
+        {
+            ATTR_DEVICE_ID: device,
+            "datastream": "v1",
+            "values": [{"ts": (now + offset).isoformat(), "value": 1}],
+        },
+    )
+    assert error.translation_key == key
+    inside = offset - IMPORT_MARGIN if offset > timedelta(0) else offset + IMPORT_MARGIN
+    # Just inside, the point is sent: whether the server keeps it is its own limit's business
+    # (this emulator allows 90 days, less than the 92 let through: it says so in its message).
+    with suppress(HomeAssistantError):
+        await call(
+            hass,
+            "import_history",
+            {
+                ATTR_DEVICE_ID: device,
+                "datastream": "v1",
+                "values": [{"ts": (now + inside).isoformat(), "value": 1}],
+            },
+        )
+    assert emulator.count(IMPORT) == 1
+
+
 async def test_import_history_refuses_far_future_points(
     hass: HomeAssistant, organization: MockConfigEntry, emulator: Emulator
 ) -> None:
@@ -1256,9 +1328,9 @@ async def test_import_history_device_mode(
     )
     assert response == {"points": 2, "requests": 1}
     uploads = [record for record in emulator.requests if record.path == DEVICE_BATCH]
-    assert [(record.method, record.query[1:], record.body) for record in uploads] == [
-        ("POST", (("pin", "v2"),), [[now - 60_000, 40], [now, 41]])
-    ]
+    assert typed([(record.method, record.query[1:], record.body) for record in uploads]) == typed(
+        [("POST", (("pin", "v2"),), [[now - 60_000, 40], [now, 41]])]
+    )
     assert emulator.history(GARDEN, 2)[-2:] == [(now - 60_000, 40), (now, 41)]
 
 
@@ -1433,13 +1505,15 @@ async def test_batch_update(
         response=True,
     )
     assert response == {"skipped": {}, "reasons": [], "requests": 1}
-    assert sent(emulator, BATCH_UPDATE) == [
-        {
-            "fields": ["deviceId", "Temperature", "Humidity"],
-            "updates": [[GARDEN, 19.5, 50], [CABIN, 7.5, None]],
-            "debug": False,
-        }
-    ]
+    assert typed(sent(emulator, BATCH_UPDATE)) == typed(
+        [
+            {
+                "fields": ["deviceId", "Temperature", "Humidity"],
+                "updates": [[GARDEN, 19.5, 50], [CABIN, 7.5, None]],
+                "debug": False,
+            }
+        ]
+    )
     assert [emulator.value(GARDEN, 1), emulator.value(GARDEN, 2), emulator.value(CABIN, 2)] == [
         19.5,
         50,

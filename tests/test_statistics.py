@@ -3,7 +3,6 @@
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-import time
 from typing import Any
 from unittest.mock import patch
 
@@ -21,13 +20,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.recorder import get_instance
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.blynk_cloud.api import HistoryPoint
 from custom_components.blynk_cloud.const import CONF_HISTORY_DAYS, DOMAIN
@@ -86,6 +90,38 @@ async def recorded(hass: HomeAssistant, entity_id: str, start: datetime) -> list
     return rows.get(entity_id, [])
 
 
+async def import_progress(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
+) -> dict[str, Any]:
+    """The history import's progress, as the entry's diagnostics show it."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    return diagnostics["history_import"]
+
+
+def pace_on_a_clock_of_our_own(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Pace the backfill on a clock that moves only when it waits; return its request starts.
+
+    The spacing is then checked without waiting for it, whatever the machine's speed.
+    """
+    starts: list[float] = []
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    class RecordingPacer(Pacer):
+        def __init__(self, per_minute: float) -> None:
+            super().__init__(per_minute, clock=lambda: clock[0], sleep=sleep)
+
+        async def wait(self) -> None:
+            await super().wait()
+            starts.append(clock[0])
+
+    monkeypatch.setattr("custom_components.blynk_cloud.statistics.Pacer", RecordingPacer)
+    return starts
+
+
 @pytest.fixture
 def history_entry(organization_entry: MockConfigEntry) -> MockConfigEntry:
     """The demo organization, importing a week of history."""
@@ -101,19 +137,21 @@ def history_entry(organization_entry: MockConfigEntry) -> MockConfigEntry:
 async def test_backfill_matches_the_raw_points(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seed_history(emulator)
-    started = time.monotonic()
+    starts = pace_on_a_clock_of_our_own(monkeypatch)
     entry = await setup_entry(hass, history_entry)
-    elapsed = time.monotonic() - started
     # The history pages were read within the budget: no two closer than its interval.
-    rate = entry.runtime_data.statistics.progress.requests_per_minute
+    rate = (await import_progress(hass, hass_client, entry))["requests_per_minute"]
     assert rate == 600 - (1 * 60 / 30 + 8 * 60 / 300)  # minus polling's share
     pages = emulator.count("/api/v1/organization/device/datastream/history")
     assert pages >= 10
-    assert elapsed >= (pages - 1) * 60 / rate
+    assert len(starts) == pages
+    assert min(b - a for a, b in pairwise(starts)) == pytest.approx(60 / rate)
     now = dt_util.utcnow()
     window, current_hour = week_window(now)
 
@@ -152,6 +190,7 @@ async def test_backfill_matches_the_raw_points(
 async def test_restart_mid_import_leaves_no_gap_or_duplicate(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
 ) -> None:
@@ -160,12 +199,11 @@ async def test_restart_mid_import_leaves_no_gap_or_duplicate(
     # The first run stops after one entity, as if Home Assistant had been stopped.
     with patch.object(StatisticsImporter, "candidates", lambda self: original(self)[:1]):
         entry = await setup_entry(hass, history_entry)
-    first = entry.runtime_data.statistics.progress
-    assert (first.entities, first.entities_done) == (1, 1)
+    first = await import_progress(hass, hass_client, entry)
+    assert (first["entities"], first["entities_done"]) == (1, 1)
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    progress = entry.runtime_data.statistics.progress
-    assert progress.state == "done"
+    assert (await import_progress(hass, hass_client, entry))["state"] == "done"
     now = dt_util.utcnow()
     window, current_hour = week_window(now)
     for entity_id, device, datastream in ((TEMPERATURE, 1, 1), (ENERGY, 4, 6)):
@@ -227,13 +265,14 @@ async def test_sums_run_into_the_recorded_hours(
 async def test_device_mode_imports_on_request(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     device_entry: MockConfigEntry,
     emulator: Emulator,
 ) -> None:
     """Device mode reads the Device API's export, only when asked (a few a day are allowed)."""
     seed_history(emulator)
     entry = await setup_entry(hass, device_entry)
-    assert entry.runtime_data.statistics.progress.state == "not started"
+    assert (await import_progress(hass, hass_client, entry))["state"] == "not started"
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, entry.entry_id), entry.entry_id
     )
@@ -323,6 +362,7 @@ async def test_nothing_to_import(
 async def test_a_failing_datastream_does_not_stop_the_others(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
     caplog: pytest.LogCaptureFixture,
@@ -330,10 +370,10 @@ async def test_a_failing_datastream_does_not_stop_the_others(
     seed_history(emulator)
     emulator.inject(Fault.server_error(), path="/api/v1/organization/device/datastream/history")
     entry = await setup_entry(hass, history_entry)
-    progress = entry.runtime_data.statistics.progress
-    assert progress.state == "done"
-    assert progress.entities_done == progress.entities
-    assert progress.last_error is not None
+    progress = await import_progress(hass, hass_client, entry)
+    assert progress["state"] == "done"
+    assert progress["entities_done"] == progress["entities"]
+    assert progress["last_error"] is not None
     assert "not imported" in caplog.text
     assert await recorded(hass, ENERGY, dt_util.utcnow() - timedelta(days=7))
 
@@ -381,29 +421,31 @@ async def test_imported_in_the_units_the_user_sees(
 async def test_backfill_waits_out_a_rate_limit(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
 ) -> None:
     seed_history(emulator)
     emulator.inject(Fault.rate_limited(retry_after=1), path=HISTORY)
     entry = await setup_entry(hass, history_entry)
-    progress = entry.runtime_data.statistics.progress
-    assert (progress.state, progress.entities_done) == ("done", progress.entities)
-    assert "429" in (progress.last_error or "")
+    progress = await import_progress(hass, hass_client, entry)
+    assert (progress["state"], progress["entities_done"]) == ("done", progress["entities"])
+    assert "429" in (progress["last_error"] or "")
     assert await recorded(hass, TEMPERATURE, dt_util.utcnow() - timedelta(days=7))
 
 
 async def test_backfill_gives_up_on_a_datastream_after_three_rate_limits(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
 ) -> None:
     seed_history(emulator)
     emulator.inject(Fault.rate_limited(retry_after=0), path=HISTORY, count=3)
     entry = await setup_entry(hass, history_entry)
-    progress = entry.runtime_data.statistics.progress
-    assert (progress.state, progress.entities_done) == ("done", progress.entities)
+    progress = await import_progress(hass, hass_client, entry)
+    assert (progress["state"], progress["entities_done"]) == ("done", progress["entities"])
     assert not await recorded(hass, TEMPERATURE, dt_util.utcnow() - timedelta(days=7))
     assert await recorded(hass, ENERGY, dt_util.utcnow() - timedelta(days=7))
 
@@ -411,19 +453,21 @@ async def test_backfill_gives_up_on_a_datastream_after_three_rate_limits(
 async def test_backfill_stops_when_the_server_is_gone(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
 ) -> None:
     emulator.inject(Fault.dropped(), path=HISTORY, count=4)
     entry = await setup_entry(hass, history_entry)
-    progress = entry.runtime_data.statistics.progress
-    assert (progress.state, progress.entities_done) == ("stopped", 0)
+    progress = await import_progress(hass, hass_client, entry)
+    assert (progress["state"], progress["entities_done"]) == ("stopped", 0)
     assert emulator.count(HISTORY) == 2  # one request (and aiohttp's one retry), no storm
 
 
 async def test_backfill_failure_is_visible(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
 ) -> None:
@@ -433,4 +477,4 @@ async def test_backfill_failure_is_visible(
         side_effect=HomeAssistantError("refused"),
     ):
         entry = await setup_entry(hass, history_entry)
-    assert entry.runtime_data.statistics.progress.state == "failed"
+    assert (await import_progress(hass, hass_client, entry))["state"] == "failed"

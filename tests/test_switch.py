@@ -14,7 +14,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS, DOMAIN
 from emulator import Emulator, Fault
-from tests.conftest import OAUTH_CLIENT, setup_entry
+from tests.conftest import OAUTH_CLIENT, setup_entry, typed
+from tests.test_mapping import relays_ranging
 
 RELAY = "switch.living_room_relays_relay_1"
 PUMP = "switch.living_room_relays_pump"
@@ -50,10 +51,12 @@ async def test_turn_on_and_off(hass: HomeAssistant, emulator: Emulator) -> None:
     assert emulator.value(2, 3) in (True, 1)
     assert hass.states.get(PUMP).state == "on"
     writes = [r.body for r in emulator.requests if r.path == WRITE]
-    assert writes == [
-        {"deviceId": 2, "dataStreamId": 1, "value": 0},
-        {"deviceId": 2, "dataStreamId": 3, "value": True},
-    ]
+    assert typed(writes) == typed(
+        [
+            {"deviceId": 2, "dataStreamId": 1, "value": 0},
+            {"deviceId": 2, "dataStreamId": 3, "value": 1},  # no boolean in the raw values
+        ]
+    )
 
 
 @pytest.mark.usefixtures("organization")
@@ -93,3 +96,34 @@ async def test_no_value_yet(
         await setup_entry(hass, organization_entry)
     assert hass.states.get("switch.cabin_weather_status").state == "unknown"
     assert hass.states.get("switch.garden_weather_status").state == "on"  # "OK" is not off
+
+
+@pytest.mark.parametrize("scenario", [relays_ranging(1, 2)])
+async def test_off_value_is_the_minimum(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    platforms: list[Platform],
+) -> None:
+    """A relay switched between 1 (off) and 2 (on): turning it off writes 1, not 0."""
+    organization_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        organization_entry, options={CONF_DATASTREAMS: {"354:v1": {"entity": "switch"}}}
+    )
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
+        await setup_entry(hass, organization_entry)
+    relay = "switch.living_room_relays_relay_2"
+    emulator.clear_log()
+    for service, state in ((SERVICE_TURN_ON, "on"), (SERVICE_TURN_OFF, "off")):
+        await hass.services.async_call(
+            SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: relay}, blocking=True
+        )
+        assert hass.states.get(relay).state == state
+    writes = [r.body for r in emulator.requests if r.path == WRITE]
+    assert typed(writes) == typed(
+        [
+            {"deviceId": 2, "dataStreamId": 2, "value": 2},
+            {"deviceId": 2, "dataStreamId": 2, "value": 1},
+        ]
+    )
+    assert emulator.value(2, 2) == 1

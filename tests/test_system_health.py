@@ -23,13 +23,24 @@ async def test_system_health(
     assert info["last_successful_poll"]
 
 
-async def test_unreachable_and_never_polled(
+async def test_unreachable(
     hass: HomeAssistant, organization_entry: MockConfigEntry, blynk: EmulatorServer
 ) -> None:
     assert await async_setup_component(hass, "system_health", {})
-    entry = await setup_entry(hass, organization_entry)
-    entry.runtime_data.values.last_success = None
+    await setup_entry(hass, organization_entry)
     await blynk.stop()
     info = await get_system_health_info(hass, DOMAIN)
     assert await info["can_reach_server"] == {"type": "failed", "error": "unreachable"}
-    assert info["last_successful_poll"] == ""
+    assert info["last_successful_poll"]  # the last good poll before the server went away
+
+
+async def test_nothing_loaded(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, blynk: EmulatorServer
+) -> None:
+    """An entry that could not be set up has never polled."""
+    assert await async_setup_component(hass, "system_health", {})
+    await blynk.stop()
+    await setup_entry(hass, organization_entry)
+    info = await get_system_health_info(hass, DOMAIN)
+    assert (info["server"], info["last_successful_poll"]) == ("", "")
+    await info["can_reach_server"]

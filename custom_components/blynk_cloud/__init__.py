@@ -45,6 +45,7 @@ PLATFORMS = [
     Platform.FAN,
     Platform.LIGHT,
     Platform.NUMBER,
+    Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TEXT,

@@ -49,6 +49,8 @@ from .api import (
     BlynkPlatformClient,
     BlynkScopeError,
     BlynkServer,
+    Datastream,
+    DatastreamType,
     normalize_pin,
 )
 from .combine_flow import CombineOptionsFlow
@@ -71,7 +73,7 @@ from .const import (
     Mode,
 )
 from .coordinator import BlynkConfigEntry
-from .mapping import COMPATIBLE_KINDS, EntityKind
+from .mapping import COMPATIBLE_KINDS, EntityKind, Override, enum_options
 
 CONF_DATASTREAM = "datastream"
 DEFAULT_HOST = "blynk.cloud"
@@ -469,11 +471,10 @@ class BlynkOptionsFlow(CombineOptionsFlow):
         assert self._key is not None  # noqa: S101 - set by the previous step
         current = self.config_entry.options.get(CONF_DATASTREAMS, {})
         errors: dict[str, str] = {}
+        datastream = _datastream_for(self.config_entry, self._key)
         if user_input is not None:
-            low, high = user_input.get(CONF_MIN), user_input.get(CONF_MAX)
-            if low is not None and high is not None and low >= high:
-                errors[CONF_MAX] = "max_not_above_min"
-            else:
+            errors = _choice_errors(datastream, user_input)
+            if not errors:
                 choice = {k: v for k, v in user_input.items() if v is not None}
                 datastreams = {k: v for k, v in current.items() if k != self._key}
                 if choice != {CONF_ENTITY: EntityKind.AUTO}:
@@ -481,7 +482,7 @@ class BlynkOptionsFlow(CombineOptionsFlow):
                 return self.async_create_entry(
                     data={**self.config_entry.options, CONF_DATASTREAMS: datastreams}
                 )
-        kinds = _kinds_for(self.config_entry, self._key)
+        kinds = ALL_KINDS if datastream is None else COMPATIBLE_KINDS[datastream.type]
         number = NumberSelector(NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any"))
         schema = probatio.Schema(
             {
@@ -525,18 +526,43 @@ def _datastream_choices(entry: BlynkConfigEntry) -> dict[str, str]:
     return choices
 
 
-def _kinds_for(entry: BlynkConfigEntry, key: str) -> tuple[EntityKind, ...]:
-    """The entity kinds that can hold the datastream's values (all of them for a new pin)."""
+def _datastream_for(entry: BlynkConfigEntry, key: str) -> Datastream | None:
+    """The datastream of an options key (None: a pin device mode has not seen yet)."""
     runtime = entry.runtime_data
-    for device in runtime.discovery.data.values():
-        for datastream in device.datastreams.values():
-            if runtime.backend.datastream_key(device, datastream) == key:
-                return COMPATIBLE_KINDS[datastream.type]
-    return (
-        EntityKind.SENSOR,
-        EntityKind.BINARY_SENSOR,
-        EntityKind.SWITCH,
-        EntityKind.NUMBER,
-        EntityKind.TEXT,
-        EntityKind.DEVICE_TRACKER,
+    return next(
+        (
+            datastream
+            for device in runtime.discovery.data.values()
+            for datastream in device.datastreams.values()
+            if runtime.backend.datastream_key(device, datastream) == key
+        ),
+        None,
     )
+
+
+ALL_KINDS = (
+    EntityKind.SENSOR,
+    EntityKind.BINARY_SENSOR,
+    EntityKind.SWITCH,
+    EntityKind.NUMBER,
+    EntityKind.TEXT,
+    EntityKind.DEVICE_TRACKER,
+)
+"""What a pin device mode has not seen yet may become (a select needs a template's ENUM)."""
+_WHOLE_NUMBERS = (DatastreamType.INT, DatastreamType.ENUM)
+
+
+def _choice_errors(datastream: Datastream | None, choice: Mapping[str, Any]) -> dict[str, str]:
+    """What is wrong with a datastream's entity choice: bounds, step and options must fit it."""
+    low, high, step = choice.get(CONF_MIN), choice.get(CONF_MAX), choice.get(CONF_STEP)
+    if low is not None and high is not None and low >= high:
+        return {CONF_MAX: "max_not_above_min"}
+    if datastream is None:
+        return {}
+    if step is not None and datastream.type in _WHOLE_NUMBERS and not float(step).is_integer():
+        # Blynk skips a fraction sent to a whole-number datastream: no step may offer one.
+        return {CONF_STEP: "step_not_integer"}
+    override = Override(min=low, max=high)
+    if choice.get(CONF_ENTITY) == EntityKind.SELECT and not enum_options(datastream, override):
+        return {CONF_ENTITY: "select_without_options"}
+    return {}

@@ -3,6 +3,7 @@
 from typing import override
 
 from homeassistant.components.device_tracker.entity import TrackerEntity
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -26,7 +27,16 @@ async def async_setup_entry(
 
 
 class BlynkTracker(BlynkDatastreamEntity, TrackerEntity):
-    """A GPS position; its state is written only when the position changes."""
+    """A GPS position; its state is written only when the position changes.
+
+    A primary entity, unlike the tracker base class's diagnostic default: the map shows it and
+    voice assistants are offered it.
+    """
+
+    @property
+    @override
+    def entity_category(self) -> EntityCategory | None:
+        return None
 
     @property
     @override

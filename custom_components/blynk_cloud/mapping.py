@@ -26,6 +26,7 @@ from homeassistant.const import (
     UnitOfMass,
     UnitOfPower,
     UnitOfPressure,
+    UnitOfRatio,
     UnitOfSoundPressure,
     UnitOfSpeed,
     UnitOfTemperature,
@@ -46,6 +47,8 @@ MAX_STATE_LENGTH = 255
 """Home Assistant's limit for a state; longer strings are cut."""
 MAX_TEXT_LENGTH = 1024
 """Blynk's limit for a String value (bytes)."""
+MAX_ENUM_OPTIONS = 100
+"""Numbered options listed for an ENUM without labels: a wider range is not a choice list."""
 
 
 class EntityKind(StrEnum):
@@ -56,6 +59,7 @@ class EntityKind(StrEnum):
     BINARY_SENSOR = "binary_sensor"
     SWITCH = "switch"
     NUMBER = "number"
+    SELECT = "select"
     TEXT = "text"
     DEVICE_TRACKER = "device_tracker"
     NONE = "none"
@@ -70,7 +74,7 @@ COMPATIBLE_KINDS: Mapping[DatastreamType, tuple[EntityKind, ...]] = {
         EntityKind.BINARY_SENSOR,
     ),
     DatastreamType.DOUBLE: (EntityKind.SENSOR, EntityKind.NUMBER),
-    DatastreamType.ENUM: (EntityKind.SENSOR, EntityKind.NUMBER),
+    DatastreamType.ENUM: (EntityKind.SELECT, EntityKind.SENSOR, EntityKind.NUMBER),
     DatastreamType.BOOLEAN: (EntityKind.SWITCH, EntityKind.BINARY_SENSOR, EntityKind.SENSOR),
     DatastreamType.STRING: (EntityKind.SENSOR, EntityKind.TEXT),
     DatastreamType.LOCATION: (EntityKind.DEVICE_TRACKER,),
@@ -116,13 +120,23 @@ def _on_off(datastream: Datastream) -> bool:
     return datastream.type is _T.INT and datastream.min == 0 and datastream.max == 1
 
 
+def _choices(datastream: Datastream) -> bool:
+    return bool(enum_options(datastream, AUTOMATIC))
+
+
 _RULES: tuple[tuple[Callable[[Datastream], bool], EntityKind, str], ...] = (
     (lambda ds: ds.type is _T.LOCATION, EntityKind.DEVICE_TRACKER, "LOCATION"),
     (lambda ds: ds.type is _T.BOOLEAN and ds.writable, EntityKind.SWITCH, "writable BOOLEAN"),
     (lambda ds: ds.type is _T.BOOLEAN, EntityKind.BINARY_SENSOR, "read-only BOOLEAN"),
     (lambda ds: ds.type is _T.STRING and ds.writable, EntityKind.TEXT, "writable STRING"),
     (lambda ds: ds.type is _T.STRING, EntityKind.SENSOR, "STRING"),
-    (lambda ds: ds.type is _T.ENUM, EntityKind.SENSOR, "ENUM (values as numbers)"),
+    (
+        lambda ds: ds.type is _T.ENUM and ds.writable and _choices(ds),
+        EntityKind.SELECT,
+        "writable ENUM",
+    ),
+    (lambda ds: ds.type is _T.ENUM and ds.writable, EntityKind.NUMBER, "writable ENUM, no options"),
+    (lambda ds: ds.type is _T.ENUM, EntityKind.SENSOR, "read-only ENUM"),
     (lambda ds: ds.writable and _on_off(ds), EntityKind.SWITCH, "writable INT 0..1"),
     (lambda ds: ds.writable, EntityKind.NUMBER, "writable INT or DOUBLE"),
     (_on_off, EntityKind.BINARY_SENSOR, "read-only INT 0..1"),
@@ -136,6 +150,33 @@ def decide(datastream: Datastream, override: Override) -> Decision:
     if override.entity is not EntityKind.AUTO:
         return Decision(override.entity, "chosen in the options")
     return next(Decision(kind, reason) for matches, kind, reason in _RULES if matches(datastream))
+
+
+def enum_options(datastream: Datastream, override: Override) -> dict[int, str]:
+    """An ENUM's choices by value: the template's labels, else its bounds' numbers.
+
+    Empty when neither is known (or the bounds span more than MAX_ENUM_OPTIONS values).
+    A label given twice is told apart by its value, so that every option names one value.
+    """
+    if datastream.labels:
+        seen = [label for _, label in datastream.labels]
+        return {
+            value: f"{label} ({value})" if seen.count(label) > 1 else label
+            for value, label in datastream.labels
+        }
+    low, high = bounds(datastream, override)
+    if low is None or high is None or not low.is_integer() or not high.is_integer():
+        return {}
+    if not 0 <= high - low < MAX_ENUM_OPTIONS:
+        return {}
+    return {value: str(value) for value in range(int(low), int(high) + 1)}
+
+
+def enum_label(value: Value | None, options: Mapping[int, str]) -> str | None:
+    """The option an ENUM value stands for (Blynk may send 2 or 2.0); None for any other value."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return options.get(int(value)) if float(value).is_integer() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +209,8 @@ def _units() -> dict[str, UnitSpec]:
         ("milliampere", "ma"): UnitSpec(
             UnitOfElectricCurrent.MILLIAMPERE, SensorDeviceClass.CURRENT
         ),
-        ("partspermillion", "particlespermillion", "ppm"): UnitSpec("ppm", SensorDeviceClass.CO2),
+        # Parts per million of what: carbon dioxide only when the name says so (_NAME_HINTS).
+        ("partspermillion", "particlespermillion", "ppm"): UnitSpec(UnitOfRatio.PARTS_PER_MILLION),
         ("hectopascal", "hpa"): UnitSpec(UnitOfPressure.HPA, SensorDeviceClass.PRESSURE),
         ("pascal", "pa"): UnitSpec(UnitOfPressure.PA, SensorDeviceClass.PRESSURE),
         ("kilopascal", "kpa"): UnitSpec(UnitOfPressure.KPA, SensorDeviceClass.PRESSURE),
@@ -219,7 +261,7 @@ def _units() -> dict[str, UnitSpec]:
         ("kilogram", "kg"): UnitSpec(UnitOfMass.KILOGRAMS, SensorDeviceClass.WEIGHT),
         ("aqi",): UnitSpec(None, SensorDeviceClass.AQI),
         ("ph",): UnitSpec(None, SensorDeviceClass.PH),
-        ("degree", "°", "deg"): UnitSpec(DEGREE),
+        ("degree", "°", "deg"): UnitSpec(DEGREE, None, SensorStateClass.MEASUREMENT_ANGLE),
         ("revolutionsperminute", "rpm"): UnitSpec(REVOLUTIONS_PER_MINUTE),
     }
     return {name: spec for names, spec in table.items() for name in names}
@@ -228,13 +270,22 @@ def _units() -> dict[str, UnitSpec]:
 UNITS: Mapping[str, UnitSpec] = _units()
 _PLAIN = UnitSpec(None)
 _SEPARATORS = re.compile(r"[\s_\-]+")
-# A percentage is a humidity, a battery or a moisture only by its name; these make voice
-# assistants and the energy and climate cards understand the common ones.
-_PERCENT_HINTS = (
-    ("humid", SensorDeviceClass.HUMIDITY),
-    ("batter", SensorDeviceClass.BATTERY),
-    ("moist", SensorDeviceClass.MOISTURE),
-)
+# Some units mean a device class only by the datastream's name: a percentage is a humidity, a
+# battery or a moisture, parts per million a carbon dioxide level, degrees a wind direction.
+# These make voice assistants and the energy and climate cards understand the common ones.
+_NAME_HINTS: Mapping[str, tuple[tuple[str, SensorDeviceClass], ...]] = {
+    PERCENTAGE: (
+        ("humid", SensorDeviceClass.HUMIDITY),
+        ("batter", SensorDeviceClass.BATTERY),
+        ("moist", SensorDeviceClass.MOISTURE),
+    ),
+    UnitOfRatio.PARTS_PER_MILLION: (
+        ("co2", SensorDeviceClass.CO2),
+        ("co₂", SensorDeviceClass.CO2),
+        ("carbon dioxide", SensorDeviceClass.CO2),
+    ),
+    DEGREE: (("wind", SensorDeviceClass.WIND_DIRECTION),),
+}
 
 
 def unit_spec(datastream: Datastream) -> UnitSpec:
@@ -242,11 +293,10 @@ def unit_spec(datastream: Datastream) -> UnitSpec:
     if datastream.type not in NUMERIC or datastream.type is DatastreamType.ENUM:
         return _PLAIN
     spec = _lookup(datastream.units)
-    if spec.unit == PERCENTAGE:
-        label = datastream.label.lower()
-        for hint, device_class in _PERCENT_HINTS:
-            if hint in label:
-                return UnitSpec(PERCENTAGE, device_class)
+    names = f"{datastream.label} {datastream.alias or ''}".lower()
+    for hint, device_class in _NAME_HINTS.get(spec.unit or "", ()):
+        if hint in names:
+            return UnitSpec(spec.unit, device_class, spec.state_class)
     return spec
 
 

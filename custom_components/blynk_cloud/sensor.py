@@ -5,7 +5,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import override
 
-from homeassistant.components.sensor import SensorEntity, SensorEntityDescription, SensorStateClass
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -16,7 +21,15 @@ from .backend import BlynkDevice
 from .const import Mode
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import BlynkDatastreamEntity, async_add_datastream_entities
-from .mapping import MAX_STATE_LENGTH, NUMERIC, EntityKind, Override, unit_spec
+from .mapping import (
+    MAX_STATE_LENGTH,
+    NUMERIC,
+    EntityKind,
+    Override,
+    enum_label,
+    enum_options,
+    unit_spec,
+)
 
 PARALLEL_UPDATES = 0
 SCAN_INTERVAL = timedelta(seconds=60)
@@ -67,7 +80,7 @@ async def async_setup_entry(
 
 
 class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
-    """A datastream shown as a sensor: numbers with units, or text."""
+    """A datastream shown as a sensor: numbers with units, an ENUM's options, or text."""
 
     def __init__(
         self,
@@ -79,15 +92,25 @@ class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
         """Take unit, device class and state class from the datastream's units."""
         super().__init__(runtime, device, datastream, override)
         self._numeric = datastream.type in NUMERIC
+        self._options: dict[int, str] = {}
         if datastream.type in (DatastreamType.INT, DatastreamType.DOUBLE):
             spec = unit_spec(datastream)
             self._attr_native_unit_of_measurement = spec.unit
             self._attr_device_class = spec.device_class
             self._attr_state_class = spec.state_class
+        elif datastream.type is DatastreamType.ENUM:
+            # Without labels or bounds there is no option list: the values show as numbers.
+            self._options = enum_options(datastream, override)
+            if self._options:
+                self._attr_device_class = SensorDeviceClass.ENUM
+                self._attr_options = list(self._options.values())
 
     @property
     @override
     def native_value(self) -> StateType:
+        if self._options:
+            # A value outside the options (Blynk's fallback, say) is not one of them: unknown.
+            return enum_label(self.raw_value, self._options)
         return _state(self.raw_value, numeric=self._numeric)
 
 

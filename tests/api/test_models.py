@@ -225,3 +225,39 @@ def test_a_malformed_value_is_kept_as_sent() -> None:
         _ = item.value
     with pytest.raises(BlynkResponseError):
         item.value_as(DatastreamType.STRING)
+
+
+@pytest.mark.parametrize(
+    ("rows", "labels"),
+    [
+        (None, ()),  # the documented schema: no rows
+        (
+            [{"incoming": 0, "outcome": "Off"}, {"incoming": 1, "outcome": " Heat "}],
+            ((0, "Off"), (1, "Heat")),
+        ),
+        (
+            [{"key": "2", "label": "Cool"}, {"value": 3.0, "name": "Auto"}],
+            ((2, "Cool"), (3, "Auto")),
+        ),
+        ({"0": "Off", "1": "On"}, ((0, "Off"), (1, "On"))),
+        # Unreadable rows are left out; a value given twice keeps its first label.
+        (
+            [
+                {"incoming": 1.5, "outcome": "Half"},
+                {"incoming": True, "outcome": "Yes"},
+                {"incoming": "x", "outcome": "X"},
+                {"incoming": 4, "outcome": ""},
+                {"incoming": 5, "outcome": 5},
+                "row",
+                {"incoming": 6, "outcome": "Six"},
+                {"incoming": 6, "outcome": "Other six"},
+            ],
+            ((6, "Six"),),
+        ),
+        ("Off,On", ()),
+    ],
+)
+def test_enum_labels(rows: Any, labels: tuple[tuple[int, str], ...]) -> None:
+    """An ENUM's rows, where a server gives them (the documented schema names no field)."""
+    raw = {"id": 3, "label": "Mode", "pin": 2, "type": "ENUM", "enumValues": rows}
+    assert Datastream.from_json(raw).labels == labels

@@ -297,6 +297,8 @@ class Datastream:
     max: float | None = None
     writable: bool = False
     """`isForActions`: the datastream can be set from automations, the closest thing to writable."""
+    labels: tuple[tuple[int, str], ...] = ()
+    """ENUM: the template's rows of incoming value and outcome text, where the server gives them."""
 
     @classmethod
     def from_json(cls, data: Any) -> Datastream:
@@ -314,6 +316,7 @@ class Datastream:
             min=_opt_float(obj, "min"),
             max=_opt_float(obj, "max"),
             writable=obj.get("isForActions") is True,
+            labels=_enum_labels(obj.get(ENUM_LABELS_KEY)),
         )
 
 
@@ -534,6 +537,53 @@ def parse_skipped(data: Any) -> tuple[dict[str, int], list[str]]:
         if isinstance(count, int) and not isinstance(count, bool)
     }
     return counters, [str(reason) for reason in obj.get("skippedRows") or ()]
+
+
+ENUM_LABELS_KEY = "enumValues"
+"""Inference: the documented `TemplateDataStream` names no field for an ENUM's rows (the console
+calls them INCOMING and OUTCOME). Read under this key, when a server sends it, as a list of
+`{"incoming": 0, "outcome": "Off"}` rows (`key`/`value` and `label`/`name` also read) or as an
+object `{"0": "Off"}`; anything else reads as no labels, and the values show as numbers."""
+_INCOMING_KEYS = ("incoming", "key", "value")
+_OUTCOME_KEYS = ("outcome", "label", "name")
+
+
+def _enum_labels(data: Any) -> tuple[tuple[int, str], ...]:
+    """An ENUM's rows by incoming value; unreadable rows are left out, a repeated value too."""
+    rows: list[tuple[Any, Any]]
+    if isinstance(data, Mapping):
+        rows = list(data.items())
+    elif isinstance(data, list):
+        rows = [
+            (
+                next((row[key] for key in _INCOMING_KEYS if key in row), None),
+                next((row[key] for key in _OUTCOME_KEYS if key in row), None),
+            )
+            for row in data
+            if isinstance(row, Mapping)
+        ]
+    else:
+        return ()
+    labels: dict[int, str] = {}
+    for incoming, outcome in rows:
+        number = _integral(incoming)
+        if number is not None and isinstance(outcome, str) and outcome.strip():
+            labels.setdefault(number, outcome.strip())
+    return tuple(labels.items())
+
+
+def _integral(value: Any) -> int | None:
+    """An integer from a JSON number or a numeric text (`"2"`, `2.0`); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    return None
 
 
 def _list(data: Any, what: str) -> list[Any]:
