@@ -87,6 +87,35 @@ async def test_rate_limit_postpones_the_poll(
     assert hass.states.get(TEMPERATURE).state == "18.0"
 
 
+async def test_rate_limit_shows_recent_values_only(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Through 429s the last values stay for three polls (90 s), then no longer.
+
+    The entities go unavailable (said once), and the next good read brings them back.
+    """
+    await setup_entry(hass, organization_entry)
+    emulator.inject(Fault.rate_limited(), path=BATCH, count=3)  # no Retry-After: 60 s
+    await advance(hass, freezer, POLL)  # t=30: refused
+    await advance(hass, freezer, 50)  # t=80: the last good read is 80 s old
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    await advance(hass, freezer, 15)  # t=95: more than 90 s, even before the next attempt
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    emulator.set_value(1, "v1", 18.0)
+    await advance(hass, freezer, 100)  # t=195: refused twice more, about t=90 and t=150
+    assert emulator.count(BATCH) == 1 + 3
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    await advance(hass, freezer, 60)  # the next read (about t=210) succeeds
+    assert hass.states.get(TEMPERATURE).state == "18.0"
+    stale = [r for r in caplog.records if "429 since" in r.message]
+    assert len(stale) == 1
+    assert stale[0].levelno == logging.WARNING
+
+
 @pytest.mark.parametrize("fault", [Fault.server_error(), Fault.malformed_json(), Fault.dropped()])
 async def test_failure_then_recovery_logged_once(
     hass: HomeAssistant,

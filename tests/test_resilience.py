@@ -94,10 +94,12 @@ async def test_rate_limit_storm(
     emulator.inject(Fault.rate_limited(retry_after), path=BATCH, count=5)
     wait = retry_after or 60
     emulator.clear_log()
-    for _ in range(5):
+    await advance(hass, freezer, 30)  # the first poll is refused: the last values stay
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    for _ in range(4):
         await advance(hass, freezer, wait)
-        # Every poll waits as long as the server asked; the entities keep their values.
-        assert hass.states.get(TEMPERATURE).state == "21.5"
+        # Every poll waits as long as the server asked; values three polls old are not shown.
+        assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     assert emulator.count(BATCH) == 5
     emulator.set_value(1, "v1", 17.0)
     await advance(hass, freezer, wait)

@@ -14,9 +14,10 @@ from typing import Any, NamedTuple, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -42,6 +43,10 @@ from .profiles import Profile, recognize
 from .statistics import StatisticsImporter
 
 type BlynkConfigEntry = ConfigEntry[BlynkRuntimeData]
+
+STALE_AFTER_POLLS = 3
+"""Through 429 answers, entities show the last values while these are at most this many
+polling intervals old; older values are not the truth any more, so the entities go unavailable."""
 
 
 class Fit(NamedTuple):
@@ -158,10 +163,13 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
             always_update=False,
         )
         self.backend = backend
+        self.poll_interval = update_interval
         self.last_success: datetime | None = None
         self.last_duration: float | None = None
         self.rate_limited = False
-        """The last read was refused with 429: entities keep showing the last values."""
+        """The last read was refused with 429 and the last values are recent: entities show them."""
+        self._stale_said = False
+        self._cancel_stale: CALLBACK_TYPE | None = None
 
     @abstractmethod
     async def _fetch(self) -> DataT:
@@ -174,17 +182,59 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
             async with translate_errors():
                 data = await self._fetch()
         except UpdateFailed as err:
-            self.rate_limited = err.retry_after is not None
+            self._rate_limited(refused=err.retry_after is not None)
             raise
         except ConfigEntryAuthFailed as err:
             if err.translation_key == SCOPE_NOT_ENABLED:
                 async_scope_not_enabled(self.hass, self.config_entry, refused=True)
             raise
         async_scope_not_enabled(self.hass, self.config_entry, refused=False)
-        self.rate_limited = False
+        self._rate_limited(refused=False)
+        self._stale_said = False
         self.last_duration = time.monotonic() - started
         self.last_success = dt_util.utcnow()
         return data
+
+    def _rate_limited(self, *, refused: bool) -> None:
+        """Keep showing the last values through 429s while they are recent; then no longer."""
+        if self._cancel_stale is not None:
+            self._cancel_stale()
+            self._cancel_stale = None
+        self.rate_limited = False
+        if not refused or self.last_success is None:
+            return
+        if self.poll_interval is None:  # read on demand only: nothing to grow stale against
+            self.rate_limited = True
+            return
+        left = self.last_success + STALE_AFTER_POLLS * self.poll_interval - dt_util.utcnow()
+        if left <= timedelta(0):
+            self._say_stale()
+            return
+        # The next attempt may come later than that (Retry-After): go unavailable on time.
+        self.rate_limited = True
+        self._cancel_stale = async_call_later(self.hass, left, self._went_stale)
+
+    @callback
+    def _went_stale(self, _now: datetime) -> None:
+        self._cancel_stale = None
+        self.rate_limited = False
+        self._say_stale()
+        self.async_update_listeners()
+
+    def _say_stale(self) -> None:
+        if not self._stale_said:
+            self._stale_said = True
+            LOGGER.warning(
+                "Blynk has answered %s with 429 since %s; its entities are unavailable "
+                "until a read succeeds",
+                self.name,
+                self.last_success,
+            )
+
+    @override
+    async def async_shutdown(self) -> None:
+        self._rate_limited(refused=False)
+        await super().async_shutdown()
 
 
 class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
