@@ -50,26 +50,6 @@ async def test_message_quota(
     assert issue_registry.async_get_issue(DOMAIN, f"message_quota_{entry.entry_id}") is None
 
 
-async def test_scope_not_enabled_comes_and_goes(
-    hass: HomeAssistant,
-    organization_entry: MockConfigEntry,
-    emulator: Emulator,
-    freezer: FrozenDateTimeFactory,
-    issue_registry: ir.IssueRegistry,
-) -> None:
-    entry = await setup_entry(hass, organization_entry)
-    scenario = copy.deepcopy(DEMO)
-    scenario["oauth_clients"][0]["platform_api"] = False
-    emulator.load(scenario)  # the scope was withdrawn (and every token with the reload)
-    await advance(hass, freezer, 30)
-    issue_id = f"scope_not_enabled_{entry.entry_id}"
-    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
-    emulator.load(DEMO)
-    await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
-
-
 async def test_removed_datastream(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,

@@ -535,10 +535,11 @@ async def test_api_errors(
 
 
 @pytest.mark.parametrize(
-    ("fault", "key"),
+    ("fault", "key", "sources"),
     [
-        (Fault.unauthorized(), "auth_failed"),
-        (Fault.forbidden(SCOPE_ERROR), "scope_not_enabled"),
+        (Fault.unauthorized(), "auth_failed", ["reauth"]),
+        # Only the Blynk console grants the scope: new credentials would not help.
+        (Fault.forbidden(SCOPE_ERROR), "scope_not_enabled", []),
     ],
 )
 async def test_auth_failure_starts_reauth(
@@ -547,6 +548,7 @@ async def test_auth_failure_starts_reauth(
     emulator: Emulator,
     fault: Fault,
     key: str,
+    sources: list[str],
 ) -> None:
     # A 401 renews the token and repeats the request once: fail both.
     emulator.inject(fault, count=2, path=WRITE_MANY)
@@ -562,7 +564,7 @@ async def test_auth_failure_starts_reauth(
     assert err.value.translation_key == key
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert [flow["context"]["source"] for flow in flows] == sources
 
 
 # Several values

@@ -34,6 +34,7 @@ from .entity import async_remove_superseded_entities
 from .issues import async_check_entity_limit, async_check_message_quota, async_region_moved
 from .mapping import EntityKind, Override
 from .profiles import async_get_profiles
+from .scope import ScopeWatch
 from .services import async_setup_services
 from .statistics import StatisticsImporter, import_budget, recorder_loaded
 
@@ -76,7 +77,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         for profile in await async_get_profiles(hass)
         if profile.serves(backend.client.server) and profile.id not in disabled
     )
-    discovery = BlynkDiscoveryCoordinator(hass, entry, backend, profiles)
+    discovery = BlynkDiscoveryCoordinator(hass, entry, backend, ScopeWatch(hass, entry), profiles)
     await discovery.async_config_entry_first_refresh()
     values = BlynkValuesCoordinator(hass, entry, backend, discovery)
     await values.async_config_entry_first_refresh()

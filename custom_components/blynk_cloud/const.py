@@ -50,6 +50,8 @@ DEVICE_REMOVAL_DISCOVERIES: Final = 3
 """A device leaves Home Assistant, with its entities, after missing from this many consecutive
 complete discoveries (45 minutes at the discovery interval): a server's bad answer is not
 enough to lose a device and its history."""
+SCOPE_CHECK_INTERVAL: Final = timedelta(minutes=30)
+"""While the OAuth2 client lacks the Platform API scope, one read this often checks for it."""
 
 ENABLED_ENTITY_LIMIT = 10_000
 """Home Assistant adds at most this many enabled entities to one config entry (2026.10)."""

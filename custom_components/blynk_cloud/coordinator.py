@@ -15,7 +15,6 @@ from typing import Any, NamedTuple, override
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -36,10 +35,11 @@ from .const import (
     RESERVED_ENTITIES,
     Mode,
 )
-from .errors import translate_errors
-from .issues import SCOPE_NOT_ENABLED, async_check_removed_datastreams, async_scope_not_enabled
+from .errors import ScopeNotEnabledError, translate_errors
+from .issues import async_check_removed_datastreams
 from .mapping import AUTOMATIC, Decision, EntityKind, Override, decide
 from .profiles import Profile, recognize
+from .scope import ScopeWatch
 from .statistics import StatisticsImporter
 
 type BlynkConfigEntry = ConfigEntry[BlynkRuntimeData]
@@ -150,6 +150,7 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
         entry: BlynkConfigEntry,
         backend: Backend[Any],
         *,
+        scope: ScopeWatch,
         name: str,
         update_interval: timedelta | None,
     ) -> None:
@@ -163,6 +164,8 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
             always_update=False,
         )
         self.backend = backend
+        self.scope = scope
+        scope.watch(self)
         self.poll_interval = update_interval
         self.last_success: datetime | None = None
         self.last_duration: float | None = None
@@ -177,18 +180,20 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
 
     @override
     async def _async_update_data(self) -> DataT:
+        if self.scope.paused(self):
+            raise ScopeNotEnabledError  # asking Blynk again would only be refused again
         started = time.monotonic()
         try:
             async with translate_errors():
                 data = await self._fetch()
+        except ScopeNotEnabledError:
+            self._rate_limited(refused=False)
+            self.scope.refused(self)
+            raise
         except UpdateFailed as err:
             self._rate_limited(refused=err.retry_after is not None)
             raise
-        except ConfigEntryAuthFailed as err:
-            if err.translation_key == SCOPE_NOT_ENABLED:
-                async_scope_not_enabled(self.hass, self.config_entry, refused=True)
-            raise
-        async_scope_not_enabled(self.hass, self.config_entry, refused=False)
+        self.scope.read(self)
         self._rate_limited(refused=False)
         self._stale_said = False
         self.last_duration = time.monotonic() - started
@@ -249,6 +254,7 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
         hass: HomeAssistant,
         entry: BlynkConfigEntry,
         backend: Backend[Any],
+        scope: ScopeWatch,
         profiles: tuple[Profile, ...] = (),
     ) -> None:
         """Device mode has nothing to rediscover on its own: its values reveal new pins.
@@ -259,6 +265,7 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
             hass,
             entry,
             backend,
+            scope=scope,
             name="discovery",
             update_interval=DISCOVERY_INTERVAL if backend.mode is Mode.ORGANIZATION else None,
         )
@@ -372,7 +379,12 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         """Poll at the interval of the options."""
         seconds = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL[backend.mode])
         super().__init__(
-            hass, entry, backend, name="values", update_interval=timedelta(seconds=seconds)
+            hass,
+            entry,
+            backend,
+            scope=discovery.scope,
+            name="values",
+            update_interval=timedelta(seconds=seconds),
         )
         self.discovery = discovery
         self.update_interval_seconds = float(seconds)
@@ -452,6 +464,7 @@ class BlynkConnectivityCoordinator(BlynkCoordinator[Mapping[int, bool]]):
             hass,
             entry,
             backend,
+            scope=discovery.scope,
             name="connectivity",
             update_interval=CONNECTIVITY_INTERVAL[backend.mode],
         )

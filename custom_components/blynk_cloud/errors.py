@@ -1,7 +1,8 @@
 """Client errors turned into what Home Assistant expects: reauth, retry later, or a message.
 
 Coordinators raise `ConfigEntryAuthFailed` and `UpdateFailed`; actions raise translated
-`HomeAssistantError`s and start a reauth flow when the credentials stopped working.
+`HomeAssistantError`s and start a reauth flow when the credentials stopped working. A missing
+Platform API scope is no credential problem: new credentials cannot fix it (see `scope.py`).
 """
 
 from collections.abc import AsyncIterator
@@ -24,13 +25,18 @@ from .api import (
 )
 from .const import DOMAIN
 
+SCOPE_NOT_ENABLED = "scope_not_enabled"
+
 RATE_LIMIT_BACKOFF = 60.0
 """Seconds to wait after a 429 that did not say how long (Blynk documents no Retry-After)."""
 
 
-def auth_reason(err: BlynkAuthError) -> str:
-    """The translation key of an authentication failure."""
-    return "scope_not_enabled" if isinstance(err, BlynkScopeError) else "auth_failed"
+class ScopeNotEnabledError(UpdateFailed):
+    """A read refused because the OAuth2 client lacks the Platform API scope."""
+
+    def __init__(self) -> None:
+        """Say so in the user's language."""
+        super().__init__(translation_domain=DOMAIN, translation_key=SCOPE_NOT_ENABLED)
 
 
 def error_reason(err: BlynkError) -> str:
@@ -52,9 +58,11 @@ async def translate_errors() -> AsyncIterator[None]:
     """For coordinators: reauth on auth failures, back off on 429, else fail this poll."""
     try:
         yield
+    except BlynkScopeError as err:
+        raise ScopeNotEnabledError from err
     except BlynkAuthError as err:
         raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key=auth_reason(err)
+            translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
     except BlynkError as err:
         retry_after = None
@@ -86,11 +94,14 @@ async def action_errors(hass: HomeAssistant, entry: ConfigEntry) -> AsyncIterato
             translation_key="upload_interrupted",
             translation_placeholders={"accepted": str(err.accepted), "error": str(err.cause)},
         ) from err
+    except BlynkScopeError as err:
+        # Only the Blynk console can grant the scope: new credentials would not help.
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key=SCOPE_NOT_ENABLED
+        ) from err
     except BlynkAuthError as err:
         entry.async_start_reauth(hass)
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key=auth_reason(err)
-        ) from err
+        raise HomeAssistantError(translation_domain=DOMAIN, translation_key="auth_failed") from err
     except BlynkError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
