@@ -1,11 +1,13 @@
 """Repair issues: raised where the user can act, gone when the cause is."""
 
 import copy
+import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.const import DOMAIN
@@ -13,25 +15,47 @@ from emulator import Emulator, EmulatorServer
 from tests.conftest import DEMO, advance, demo_device, setup_entry
 
 
-async def test_region_moved_said_once(
+async def test_region_move_is_no_repair(
     hass: HomeAssistant,
     device_entry: MockConfigEntry,
     blynk: EmulatorServer,
     issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Blynk moved the device to another region: saved and logged; nothing asks the user."""
     cabin = demo_device("Cabin weather")  # lives in ny3; the entry says fra1
     device_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
         device_entry, data={**device_entry.data, "token": cabin["token"]}
     )
+    # An earlier version raised a repair issue for a move: it goes at the next start.
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"region_moved_{device_entry.entry_id}",
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="region_moved",
+    )
     entry = await setup_entry(hass, device_entry)
     assert entry.data[CONF_HOST] == blynk.url("ny3")
-    issue = issue_registry.async_get_issue(DOMAIN, f"region_moved_{entry.entry_id}")
-    assert issue is not None
-    assert issue.translation_placeholders == {"title": "Garden weather", "host": blynk.url("ny3")}
-    await hass.config_entries.async_reload(entry.entry_id)
+    assert not [issue for issue in issue_registry.issues.values() if issue.domain == DOMAIN]
+    moved = [record for record in caplog.records if "moved" in record.message]
+    assert [(record.levelno, record.message) for record in moved] == [
+        (logging.INFO, f"Blynk server moved this account to {blynk.url('ny3')}")
+    ]
+
+
+async def test_issues_go_with_their_entry(
+    hass: HomeAssistant, device_entry: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    device_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(device_entry, options={CONF_SCAN_INTERVAL: 15})
+    entry = await setup_entry(hass, device_entry)
+    assert issue_registry.async_get_issue(DOMAIN, f"message_quota_{entry.entry_id}") is not None
+    await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, f"region_moved_{entry.entry_id}") is None
+    assert not [issue for issue in issue_registry.issues.values() if issue.domain == DOMAIN]
 
 
 async def test_message_quota(
@@ -77,3 +101,87 @@ async def test_removed_datastream(
     emulator.load(DEMO)
     await advance(hass, freezer, 15 * 60)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+@pytest.fixture
+def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Home Assistant enables 30 entities per entry here.
+
+    That is 5 connectivity sensors, 10 in reserve, and 15 of the demo's 22 datastream
+    entities: the other 7 are held back.
+    """
+    monkeypatch.setattr("custom_components.blynk_cloud.coordinator.ENABLED_ENTITY_LIMIT", 30)
+
+
+HELD_BACK = [
+    "sensor.hallway_thermostat_power",
+    "sensor.hallway_thermostat_energy",
+    "text.hallway_thermostat_display_text",
+    "sensor.cabin_weather_temperature",
+    "sensor.cabin_weather_humidity",
+    "sensor.cabin_weather_pressure",
+    "sensor.cabin_weather_status",
+]
+
+
+def limit_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"entity_limit_{entry.entry_id}")
+
+
+@pytest.mark.usefixtures("small_limit")
+async def test_entity_limit_clears_when_entities_are_enabled(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The advice followed: other entities disabled, the held-back ones enabled."""
+    entry = await setup_entry(hass, organization_entry)
+    assert limit_issue(hass, entry).translation_placeholders["count"] == "7"
+    unwanted = ["sensor.garden_weather_status", "switch.living_room_relays_relay_2"]
+    for entity_id in unwanted:
+        entity_registry.async_update_entity(entity_id, disabled_by=er.RegistryEntryDisabler.USER)
+    for count, entity_id in enumerate(HELD_BACK[:2], start=1):
+        entity_registry.async_update_entity(entity_id, disabled_by=None)
+        await hass.async_block_till_done()
+        assert limit_issue(hass, entry).translation_placeholders["count"] == str(7 - count)
+    for entity_id in HELD_BACK[2:]:
+        entity_registry.async_update_entity(entity_id, disabled_by=None)
+    await hass.async_block_till_done()
+    assert limit_issue(hass, entry) is None
+    # Home Assistant reloads the entry to add the enabled entities: the issue stays gone.
+    await advance(hass, freezer, 31)
+    assert hass.states.get("sensor.cabin_weather_temperature").state == "8.4"
+    assert limit_issue(hass, entry) is None
+
+
+@pytest.mark.usefixtures("small_limit")
+async def test_entity_limit_clears_when_datastreams_are_not_created(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The advice followed: datastreams not needed set to Not created make room."""
+    entry = await setup_entry(hass, organization_entry)
+    assert limit_issue(hass, entry) is not None
+    not_created = {"entity": "none"}
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            # The relay board's four datastreams, and the car's three.
+            "datastreams": dict.fromkeys(
+                ("354:v0", "354:v1", "354:v2", "354:v3", "355:v0", "355:v1", "355:v2"),
+                not_created,
+            )
+        },
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # What fits now is enabled again, by the integration that disabled it.
+    assert [entity_registry.async_get(entity_id).disabled_by for entity_id in HELD_BACK] == [
+        None
+    ] * len(HELD_BACK)
+    assert limit_issue(hass, entry) is None
+    await advance(hass, freezer, 31)  # Home Assistant reloads the entry to add them
+    assert hass.states.get("text.hallway_thermostat_display_text").state == "Hello"

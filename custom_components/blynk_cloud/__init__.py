@@ -1,8 +1,8 @@
 """Blynk Cloud: Blynk IoT devices (Blynk.Cloud and white-label servers) in Home Assistant."""
 
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_HOST, CONF_TOKEN, Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 import probatio
@@ -30,8 +30,13 @@ from .coordinator import (
     BlynkRuntimeData,
     BlynkValuesCoordinator,
 )
-from .entity import async_remove_superseded_entities
-from .issues import async_check_entity_limit, async_check_message_quota, async_region_moved
+from .entity import async_apply_entity_limit, async_remove_superseded_entities
+from .issues import (
+    async_check_entity_limit,
+    async_check_message_quota,
+    async_remove_issues,
+    async_remove_legacy_issues,
+)
 from .mapping import EntityKind, Override
 from .profiles import async_get_profiles
 from .scope import ScopeWatch
@@ -69,7 +74,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         for key, choice in entry.options.get(CONF_DATASTREAMS, {}).items()
     }
     combined = _combined(entry)
-    async_region_moved(hass, entry, None)  # said once, at the move; a new start is quiet
+    async_remove_legacy_issues(hass, entry)
     backend = _backend(hass, entry, overrides, combined)
     disabled = set(entry.options.get(CONF_DISABLED_PROFILES, []))
     profiles = tuple(
@@ -105,11 +110,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
     async_remove_superseded_entities(hass, entry)
 
     @callback
-    def check_entity_limit() -> None:
-        async_check_entity_limit(hass, entry, len(entry.runtime_data.beyond_entity_limit()))
+    def check_entity_limit(_event: Event[er.EventEntityRegistryUpdatedData] | None = None) -> None:
+        async_check_entity_limit(hass, entry, async_apply_entity_limit(hass, entry))
 
     check_entity_limit()
     entry.async_on_unload(discovery.async_add_listener(check_entity_limit))
+    # The issue's advice is to enable or remove entities: it goes as soon as that is done.
+    entry.async_on_unload(
+        hass.bus.async_listen(
+            er.EVENT_ENTITY_REGISTRY_UPDATED, check_entity_limit, event_filter=_enabling_changed
+        )
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Organization mode asks once per device: read connectivity after setup, not during it.
     entry.async_create_background_task(
@@ -155,6 +166,19 @@ _PIN_KINDS = {
 }
 
 
+async def async_remove_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> None:
+    """Remove the entry's repair issues with it: nothing is left to repair."""
+    async_remove_issues(hass, entry)
+
+
+@callback
+def _enabling_changed(data: er.EventEntityRegistryUpdatedData) -> bool:
+    """An entity was removed, or enabled or disabled."""
+    return data["action"] == "remove" or (
+        data["action"] == "update" and "disabled_by" in data["changes"]
+    )
+
+
 def _backend(
     hass: HomeAssistant,
     entry: BlynkConfigEntry,
@@ -165,9 +189,11 @@ def _backend(
 
     @callback
     def server_moved(server: BlynkServer) -> None:
-        """Blynk sent us to another region: keep the new host, and say so once."""
+        """Blynk sent us to another region: keep the new host.
+
+        The client logs the move; nothing is asked of the user, so it is no repair issue.
+        """
         hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: server.host})
-        async_region_moved(hass, entry, server.host)
 
     if entry.data[CONF_MODE] == Mode.ORGANIZATION:
         assert entry.unique_id is not None  # noqa: S101 - the config flow always sets it

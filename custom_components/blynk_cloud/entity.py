@@ -17,7 +17,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .api import Datastream, Value
 from .backend import BlynkDevice
 from .composition import KEY_PATTERN, Composition
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import (
     BlynkConfigEntry,
     BlynkCoordinator,
@@ -26,6 +26,8 @@ from .coordinator import (
 )
 from .errors import action_errors
 from .mapping import EntityKind, Override
+
+INTEGRATION = er.RegistryEntryDisabler.INTEGRATION
 
 
 class BlynkEntity[CoordinatorT: BlynkCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
@@ -245,3 +247,34 @@ def async_remove_superseded_entities(hass: HomeAssistant, entry: BlynkConfigEntr
             kind = keys.get(match["key"], EntityKind.NONE)
         if kind is not None and registry_entry.domain != kind:
             registry.async_remove(registry_entry.entity_id)
+
+
+@callback
+def async_apply_entity_limit(hass: HomeAssistant, entry: BlynkConfigEntry) -> int:
+    """Enable what fits within the entity limit again; count the entities held back.
+
+    Held back: datastream entities beyond the limit that the integration disabled (or will
+    create disabled). One the user enabled, or chose "Not created" for, is not. And choosing
+    "Not created" for some datastreams makes room: entities the integration disabled that now
+    fit are enabled again, without the user enabling each one.
+    """
+    runtime = entry.runtime_data
+    registry = er.async_get(hass)
+    beyond = runtime.beyond_entity_limit()
+    held = 0
+    for device in runtime.discovery.data.values():
+        for datastream in device.datastreams.values():
+            unique_id = runtime.backend.unique_id(device, datastream)
+            kind = runtime.decide(device, datastream).kind
+            entity_id = registry.async_get_entity_id(kind, DOMAIN, unique_id)
+            is_beyond = (device.id, datastream.pin) in beyond
+            if entity_id is None:  # not created yet: it will be, disabled if beyond
+                held += is_beyond
+                continue
+            registry_entry = registry.async_get(entity_id)
+            by_us = registry_entry and registry_entry.disabled_by is INTEGRATION
+            if is_beyond:
+                held += bool(by_us)
+            elif by_us:
+                registry.async_update_entity(entity_id, disabled_by=None)
+    return held

@@ -10,11 +10,13 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from .backend import Backend, BlynkDevice
 from .const import DOMAIN, ENABLED_ENTITY_LIMIT, FREE_PLAN_MONTHLY_MESSAGES
 
-REGION_MOVED = "region_moved"
 SCOPE_NOT_ENABLED = "scope_not_enabled"
 MESSAGE_QUOTA = "message_quota"
 DATASTREAM_REMOVED = "datastream_removed"
 ENTITY_LIMIT = "entity_limit"
+KINDS = (SCOPE_NOT_ENABLED, MESSAGE_QUOTA, DATASTREAM_REMOVED, ENTITY_LIMIT)
+LEGACY_KINDS = ("region_moved",)
+"""Issues earlier versions raised that ask nothing of the user: removed at setup."""
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
@@ -44,9 +46,17 @@ def _set(
 
 
 @callback
-def async_region_moved(hass: HomeAssistant, entry: ConfigEntry, host: str | None) -> None:
-    """Say once that Blynk moved the entry to `host` (None: nothing to say any more)."""
-    _set(hass, entry, REGION_MOVED, None if host is None else {"host": host})
+def async_remove_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Remove every issue of an entry (it is being removed)."""
+    for kind in (*KINDS, *LEGACY_KINDS):
+        _set(hass, entry, kind, None)
+
+
+@callback
+def async_remove_legacy_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Remove issues earlier versions raised that were no repairs."""
+    for kind in LEGACY_KINDS:
+        _set(hass, entry, kind, None)
 
 
 @callback
