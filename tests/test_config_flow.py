@@ -9,6 +9,8 @@ import socket
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
+from aiohttp.abc import ResolveResult
+from aiohttp.resolver import AsyncResolver
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import (
@@ -21,7 +23,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -30,6 +32,7 @@ from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import (
     CONF_DATASTREAMS,
     CONF_HISTORY_DAYS,
+    CONF_IDENTITY,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MODE,
     DEVICE_REMOVAL_DISCOVERIES,
@@ -51,7 +54,15 @@ from tests.conftest import (
 GARDEN = demo_device("Garden weather")
 RELAYS = demo_device("Living room relays")
 CABIN = demo_device("Cabin weather")  # lives in region ny3
+GREENHOUSE = demo_device("Club greenhouse")  # a Weather Station too, in the sub-organization
+GARDEN_IDENTITY = {
+    "name": "Garden weather",
+    "product": "Weather Station",
+    "pins": ["v1", "v2", "v3", "v4"],
+}
+"""What the Device API reveals of the garden's weather station."""
 UNKNOWN_TOKEN = "x" * 32
+NEW_TOKEN = "n" * 32
 NEW_SECRET = "rotated-secret"
 OTHER_CLIENT = {
     "client_id": "oa2-client-id_other_organization_00000000000",
@@ -71,9 +82,38 @@ VALUES = {
     Mode.DEVICE: "/external/api/getAll",
 }
 IS_CONNECTED = "/external/api/isHardwareConnected"
+DEVICE_GET = "/external/api/get"
 STRINGS = json.loads(
     (Path(config_flow.__file__).parent / "translations" / "en.json").read_text(encoding="utf-8")
 )
+
+
+RENAMED = "iot.acme.example"
+"""A name the emulator's server (127.0.0.1) also answers to, as a renamed white-label server."""
+
+
+@pytest.fixture
+def renamed_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolve RENAMED to the emulator's address (tests resolve no other names)."""
+    resolve = AsyncResolver.resolve
+
+    async def resolve_renamed(
+        self: AsyncResolver, host: str, port: int = 0, family: int = socket.AF_INET
+    ) -> list[ResolveResult]:
+        if host != RENAMED:
+            return await resolve(self, host, port, family)
+        return [
+            ResolveResult(
+                hostname=host,
+                host="127.0.0.1",
+                port=port,
+                family=socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+        ]
+
+    monkeypatch.setattr(AsyncResolver, "resolve", resolve_renamed)
 
 
 @pytest.fixture
@@ -114,6 +154,57 @@ def relays_entry(server: EmulatorServer) -> MockConfigEntry:
         unique_id=device_unique_id(RELAYS["token"]),
         data={CONF_MODE: Mode.DEVICE, CONF_HOST: server.url(), CONF_TOKEN: RELAYS["token"]},
     )
+
+
+def garden_entry(server: EmulatorServer) -> MockConfigEntry:
+    """The garden's weather station in device mode, as the config flow makes it now."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=GARDEN["name"],
+        unique_id=device_unique_id(GARDEN["token"]),
+        data={
+            CONF_MODE: Mode.DEVICE,
+            CONF_HOST: server.url(),
+            CONF_TOKEN: GARDEN["token"],
+            CONF_IDENTITY: GARDEN_IDENTITY,
+        },
+    )
+
+
+def cabin_entry(server: EmulatorServer) -> MockConfigEntry:
+    """The cabin's weather station in device mode (it lives in region ny3)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=CABIN["name"],
+        unique_id=device_unique_id(CABIN["token"]),
+        data={CONF_MODE: Mode.DEVICE, CONF_HOST: server.url("ny3"), CONF_TOKEN: CABIN["token"]},
+    )
+
+
+def with_token(name: str, token: str) -> dict[str, Any]:
+    """The demo, with a device's token regenerated."""
+    scenario = copy.deepcopy(DEMO)
+    next(device for device in scenario["devices"] if device["name"] == name)["token"] = token
+    return scenario
+
+
+def registry_ids(hass: HomeAssistant, entry: MockConfigEntry) -> tuple[list[str], list[str]]:
+    """What keeps a user's history and settings: device identifiers, entity unique IDs."""
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    assert devices
+    assert entities
+    return (
+        sorted(identifier for device in devices for _, identifier in device.identifiers),
+        sorted(entity.unique_id for entity in entities),
+    )
+
+
+async def start_flow(hass: HomeAssistant, entry: MockConfigEntry, source: str) -> FlowResult:
+    """Start a reauth or reconfigure flow of an entry."""
+    if source == "reauth":
+        return await entry.start_reauth_flow(hass)
+    return await entry.start_reconfigure_flow(hass)
 
 
 def copy_entry(entry: MockConfigEntry, options: dict[str, Any]) -> MockConfigEntry:
@@ -195,10 +286,12 @@ async def test_device_creates_entry(
     assert unique_id == device_unique_id(GARDEN["token"])
     assert unique_id.startswith("device_")
     assert GARDEN["token"] not in unique_id
+    # What identifies the device without its token (none of it secret), for later tokens.
     assert result["data"] == {
         CONF_MODE: Mode.DEVICE,
         CONF_HOST: blynk.url(),
         CONF_TOKEN: GARDEN["token"],
+        CONF_IDENTITY: GARDEN_IDENTITY,
     }
 
 
@@ -366,6 +459,30 @@ async def test_device_already_configured(
     assert result["reason"] == "already_configured"
 
 
+async def test_device_of_an_organization_entry(
+    hass: HomeAssistant, blynk: EmulatorServer, organization_entry: MockConfigEntry
+) -> None:
+    """A device the organization entry has already: refused, never a second copy."""
+    await setup_entry(hass, organization_entry)
+    result = await submit(hass, await start(hass, Mode.DEVICE), device_input(blynk))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "device_in_organization"
+    assert result["description_placeholders"] == {
+        "organization": ORGANIZATION["name"],
+        "device": GARDEN["name"],
+    }
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    # A device of the sub-organization, which the entry leaves out, is no copy.
+    result = await submit(
+        hass,
+        await start(hass, Mode.DEVICE),
+        device_input(blynk, **{CONF_TOKEN: GREENHOUSE["token"]}),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == GREENHOUSE["name"]
+
+
 # Reauth
 
 
@@ -422,53 +539,147 @@ async def test_reauth_organization_wrong_account(
     assert organization_entry.data == data
 
 
-async def test_reauth_device_new_token(
+async def test_reauth_device_regenerated_token(
     hass: HomeAssistant,
     blynk: EmulatorServer,
     emulator: Emulator,
-    device_entry: MockConfigEntry,
-    mock_setup_entry: AsyncMock,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
 ) -> None:
-    """A device's token was regenerated in the console: the entry's unique ID follows it."""
-    new_token = "n" * 32
-    scenario = copy.deepcopy(DEMO)
-    next(d for d in scenario["devices"] if d["name"] == GARDEN["name"])["token"] = new_token
-    emulator.load(scenario)
-    device_entry.add_to_hass(hass)
-    result = await device_entry.start_reauth_flow(hass)
+    """The token was regenerated in the console: the same device, every ID kept."""
+    entry = await setup_entry(hass, garden_entry(blynk))
+    ids = registry_ids(hass, entry)
+    emulator.load(with_token(GARDEN["name"], NEW_TOKEN))
+    result = await entry.start_reauth_flow(hass)
     assert list(result["data_schema"].schema) == [CONF_TOKEN]
 
     result = await submit(hass, result, {CONF_TOKEN: GARDEN["token"]})
     assert result["errors"] == {"base": "invalid_auth"}
-    result = await submit(hass, result, {CONF_TOKEN: new_token})
+    result = await submit(hass, result, {CONF_TOKEN: NEW_TOKEN})
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert result["reason"] == "reauth_successful"
-    assert device_entry.unique_id == device_unique_id(new_token)
-    assert device_entry.data[CONF_TOKEN] == new_token
-    assert device_entry.title == GARDEN["name"]
+    assert entry.data[CONF_TOKEN] == NEW_TOKEN
+    assert (entry.unique_id, entry.title) == (device_unique_id(GARDEN["token"]), GARDEN["name"])
+    assert entry.state is ConfigEntryState.LOADED
+    assert registry_ids(hass, entry) == ids
+    assert hass.states.get("sensor.garden_weather_v1").state == "21.5"
 
 
-@pytest.mark.usefixtures("regions")
-async def test_reauth_finds_the_region(
+@pytest.mark.parametrize(
+    ("source", "typed"),
+    [("reauth", {CONF_TOKEN: RELAYS["token"]}), ("reconfigure", {CONF_TOKEN: RELAYS["token"]})],
+)
+async def test_device_token_of_another_device(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    source: str,
+    typed: dict[str, str],
+) -> None:
+    """Another product's device: refused, and the entry stays as it was."""
+    entry = garden_entry(blynk)
+    entry.add_to_hass(hass)
+    data = dict(entry.data)
+    result = await start_flow(hass, entry, source)
+    if source == "reconfigure":
+        typed = {CONF_HOST: blynk.url(), **typed}
+
+    result = await submit(hass, result, typed)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_device"
+    assert result["description_placeholders"] == {
+        "title": GARDEN["name"],
+        "name": RELAYS["name"],
+        "product": "Relay Board",
+        "pins": "v0, v1, v2, v3",
+    }
+    assert entry.data == data
+
+
+async def test_reauth_device_the_api_cannot_tell(
+    hass: HomeAssistant, blynk: EmulatorServer, mock_setup_entry: AsyncMock
+) -> None:
+    """Same product, another name: renamed, or another device? The user is shown and asked."""
+    entry = garden_entry(blynk)
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+
+    result = await submit(hass, result, {CONF_TOKEN: GREENHOUSE["token"]})
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "confirm_device"
+    assert result["description_placeholders"] == {
+        "title": GARDEN["name"],
+        "name": GREENHOUSE["name"],
+        "product": "Weather Station",
+        "pins": "v1, v2, v3, v4",
+    }
+    assert entry.data[CONF_TOKEN] == GARDEN["token"]  # nothing changes before the answer
+    result = await submit(hass, result, {})
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_TOKEN] == GREENHOUSE["token"]
+    assert entry.data[CONF_IDENTITY]["name"] == GREENHOUSE["name"]
+    assert entry.unique_id == device_unique_id(GARDEN["token"])
+
+
+async def test_reauth_device_without_product_name(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    """A server that does not name the product: the same name alone is not enough."""
+    entry = garden_entry(blynk)
+    entry.add_to_hass(hass)
+    emulator.load(with_token(GARDEN["name"], NEW_TOKEN))
+    emulator.inject(Fault(status=400, message="Wrong dataStreamId format."), path=DEVICE_GET)
+    result = await entry.start_reauth_flow(hass)
+
+    result = await submit(hass, result, {CONF_TOKEN: NEW_TOKEN})
+
+    assert result["step_id"] == "confirm_device"
+    assert result["description_placeholders"]["product"] == "?"
+
+
+async def test_reauth_device_made_before_identities(
     hass: HomeAssistant,
     blynk: EmulatorServer,
     emulator: Emulator,
     device_entry: MockConfigEntry,
     mock_setup_entry: AsyncMock,
 ) -> None:
-    """Reauth has no server field: the region a new token belongs to is simply taken."""
+    """An entry from an earlier version knows nothing of its device: the user is asked once."""
+    assert CONF_IDENTITY not in device_entry.data
     device_entry.add_to_hass(hass)
+    emulator.load(with_token(GARDEN["name"], NEW_TOKEN))
+    result = await device_entry.start_reauth_flow(hass)
+
+    result = await submit(hass, result, {CONF_TOKEN: NEW_TOKEN})
+    assert result["step_id"] == "confirm_device"
+    assert result["description_placeholders"]["name"] == GARDEN["name"]
+    result = await submit(hass, result, {})
+
+    assert result["reason"] == "reauth_successful"
+    assert device_entry.data[CONF_IDENTITY] == GARDEN_IDENTITY
+    assert device_entry.unique_id == device_unique_id(GARDEN["token"])
+
+
+@pytest.mark.usefixtures("regions")
+async def test_reauth_finds_the_region(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, mock_setup_entry: AsyncMock
+) -> None:
+    """Reauth has no server field: the region a token belongs to is simply taken."""
+    cabin = cabin_entry(blynk)
+    cabin.add_to_hass(hass)
     for answer in (Fault(status=400, message="Invalid token."), None):
         # Found by asking the other regions after an "Invalid token.", then by a 308.
         if answer is not None:
             emulator.inject(answer, path=IS_CONNECTED)
         hass.config_entries.async_update_entry(
-            device_entry, data={**device_entry.data, CONF_HOST: blynk.url("fra1")}
+            cabin, data={**cabin.data, CONF_HOST: blynk.url("fra1")}
         )
-        result = await device_entry.start_reauth_flow(hass)
+        result = await cabin.start_reauth_flow(hass)
         result = await submit(hass, result, {CONF_TOKEN: CABIN["token"]})
         assert result["reason"] == "reauth_successful"
-        assert device_entry.data[CONF_HOST] == blynk.url("ny3")
+        assert cabin.data[CONF_HOST] == blynk.url("ny3")
 
 
 async def test_reauth_device_same_token(
@@ -539,6 +750,59 @@ async def test_reconfigure_organization(
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
+@pytest.mark.usefixtures("renamed_server")
+async def test_reconfigure_organization_new_address(
+    hass: HomeAssistant, blynk: EmulatorServer, organization_entry: MockConfigEntry
+) -> None:
+    """A white-label server renamed (here 127.0.0.1 becomes RENAMED): the same organization.
+
+    Every unique ID stays, so devices, entities and their history carry on; adding the
+    organization again, at either address, is refused.
+    """
+    entry = await setup_entry(hass, organization_entry)
+    ids = registry_ids(hass, entry)
+    unique_id = entry.unique_id
+    new_host = blynk.url().replace("127.0.0.1", RENAMED)
+    result = await entry.start_reconfigure_flow(hass)
+
+    result = await submit(hass, result, organization_input(blynk, **{CONF_HOST: new_host}))
+
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_HOST] == new_host
+    assert entry.unique_id == unique_id
+    await hass.async_block_till_done(wait_background_tasks=True)  # reloaded at the new address
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.garden_weather_temperature").state == "21.5"
+    assert registry_ids(hass, entry) == ids
+    for host in (new_host, blynk.url()):
+        result = await start(hass, Mode.ORGANIZATION)
+        result = await submit(hass, result, organization_input(blynk, **{CONF_HOST: host}))
+        assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+@pytest.mark.usefixtures("renamed_server")
+async def test_reconfigure_organization_to_another_entrys_address(
+    hass: HomeAssistant, blynk: EmulatorServer, organization_entry: MockConfigEntry
+) -> None:
+    """The organization is already an entry at the new address: refused."""
+    organization_entry.add_to_hass(hass)
+    new_host = blynk.url().replace("127.0.0.1", RENAMED)
+    moved = MockConfigEntry(
+        domain=DOMAIN,
+        title=ORGANIZATION["name"],
+        unique_id=f"other.example:{ORGANIZATION['id']}",  # made at an address since renamed
+        data={**organization_entry.data, CONF_HOST: new_host},
+    )
+    moved.add_to_hass(hass)
+    result = await organization_entry.start_reconfigure_flow(hass)
+
+    result = await submit(hass, result, organization_input(blynk, **{CONF_HOST: new_host}))
+
+    assert result["reason"] == "already_configured"
+    assert organization_entry.data[CONF_HOST] == blynk.url()
+
+
 async def test_reconfigure_organization_wrong_account(
     hass: HomeAssistant,
     blynk: EmulatorServer,
@@ -590,25 +854,25 @@ async def test_reconfigure_device_host_and_token(
         CONF_MODE: Mode.DEVICE,
         CONF_HOST: blynk.url(),
         CONF_TOKEN: GARDEN["token"],
+        CONF_IDENTITY: GARDEN_IDENTITY,  # an entry of an earlier version learns it now
     }
     assert entry.unique_id == device_unique_id(GARDEN["token"])
     assert entry.title == GARDEN["name"]
 
 
-async def test_reconfigure_device_new_token(
-    hass: HomeAssistant,
-    blynk: EmulatorServer,
-    device_entry: MockConfigEntry,
-    mock_setup_entry: AsyncMock,
+async def test_reconfigure_device_regenerated_token(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, mock_setup_entry: AsyncMock
 ) -> None:
-    device_entry.add_to_hass(hass)
-    result = await device_entry.start_reconfigure_flow(hass)
+    entry = garden_entry(blynk)
+    entry.add_to_hass(hass)
+    emulator.load(with_token(GARDEN["name"], NEW_TOKEN))
+    result = await entry.start_reconfigure_flow(hass)
 
-    result = await submit(hass, result, device_input(blynk, **{CONF_TOKEN: RELAYS["token"]}))
+    result = await submit(hass, result, device_input(blynk, **{CONF_TOKEN: NEW_TOKEN}))
 
     assert result["reason"] == "reconfigure_successful"
-    assert device_entry.unique_id == device_unique_id(RELAYS["token"])
-    assert device_entry.data[CONF_TOKEN] == RELAYS["token"]
+    assert entry.unique_id == device_unique_id(GARDEN["token"])
+    assert entry.data[CONF_TOKEN] == NEW_TOKEN
 
 
 async def test_reconfigure_device_to_configured_token(
@@ -918,6 +1182,8 @@ def _keys_used(class_name: str) -> tuple[set[str], set[str]]:
             aborts.add(node.value.value)
         elif isinstance(node, ast.Attribute) and node.attr == "_abort_if_unique_id_configured":
             aborts.add("already_configured")
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AbortFlow":
+            aborts.add(node.args[0].value)
     return errors, aborts
 
 
@@ -941,7 +1207,7 @@ def test_translations_are_literal() -> None:
                 "unknown",
                 "wrong_region",
             },
-            {"already_configured", "wrong_account"},
+            {"already_configured", "wrong_account", "wrong_device", "device_in_organization"},
         ),
         (
             "options",
@@ -967,7 +1233,14 @@ def test_flow_keys_are_translated(
 
 def test_flow_steps_are_translated() -> None:
     config = STRINGS["config"]["step"]
-    assert {"user", "organization", "device", "reauth_confirm", "reconfigure"} <= set(config)
+    assert {
+        "user",
+        "organization",
+        "device",
+        "reauth_confirm",
+        "confirm_device",
+        "reconfigure",
+    } <= set(config)
     assert set(config["user"]["menu_options"]) == set(Mode)
     options = STRINGS["options"]["step"]
     assert {"init", "settings", "datastreams", "datastream", "combine", "combine_parts"} <= set(

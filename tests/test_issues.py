@@ -185,3 +185,21 @@ async def test_entity_limit_clears_when_datastreams_are_not_created(
     assert limit_issue(hass, entry) is None
     await advance(hass, freezer, 31)  # Home Assistant reloads the entry to add them
     assert hass.states.get("text.hallway_thermostat_display_text").state == "Hello"
+
+
+async def test_device_entry_of_an_organization_entry(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    device_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A device entry made before its organization's entry: the copy is said, not silent."""
+    await setup_entry(hass, device_entry)
+    entry = await setup_entry(hass, organization_entry)
+    issue = issue_registry.async_get_issue(DOMAIN, f"device_twice_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"title": "Acme Home", "entries": "Garden weather"}
+    await hass.config_entries.async_remove(device_entry.entry_id)
+    await advance(hass, freezer, 15 * 60)  # the next discovery
+    assert issue_registry.async_get_issue(DOMAIN, f"device_twice_{entry.entry_id}") is None

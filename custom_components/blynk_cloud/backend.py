@@ -58,6 +58,8 @@ class BlynkDevice:
     datastreams: Mapping[str, Datastream] = field(default_factory=dict)
     profile: Profile | None = None
     """The known product this device is (its profile is switched on)."""
+    token_digest: str | None = field(default=None, repr=False, compare=False)
+    """Organization mode: the digest of the device's auth token (tells device entries of it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,7 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
                 model=template.name if (template := by_template[device.template_id][0]) else None,
                 hardware=device.hardware,
                 datastreams=by_template[device.template_id][1],
+                token_digest=device.token_digest,
             )
             for device in devices
         }

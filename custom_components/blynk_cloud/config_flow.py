@@ -23,6 +23,7 @@ from homeassistant.const import (
     CONF_TOKEN,
 )
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -52,12 +53,14 @@ from .api import (
     Datastream,
     DatastreamType,
     normalize_pin,
+    token_digest,
 )
 from .combine_flow import CombineOptionsFlow
 from .const import (
     CONF_DATASTREAMS,
     CONF_ENTITY,
     CONF_HISTORY_DAYS,
+    CONF_IDENTITY,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
     CONF_MAX,
     CONF_MIN,
@@ -73,6 +76,7 @@ from .const import (
     Mode,
 )
 from .coordinator import BlynkConfigEntry
+from .identity import DeviceIdentity, Match
 from .mapping import COMPATIBLE_KINDS, EntityKind, Override, enum_options
 
 CONF_DATASTREAM = "datastream"
@@ -110,14 +114,53 @@ class Validated:
 
 
 def device_unique_id(token: str) -> str:
-    """A device-mode entry's unique ID: a one-way hash, so the token never shows."""
+    """A device-mode entry's unique ID, from the token it is made with: a one-way hash.
+
+    It never changes afterwards, also when the token is regenerated (see `identity.py`).
+    """
     return f"device_{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
+def organization_id(unique_id: str | None) -> str:
+    """The organization of an organization-mode unique ID (`{server scope}:{organization id}`)."""
+    return (unique_id or "").rsplit(":", 1)[-1]
+
+
+def _same_account(entry: BlynkConfigEntry, data: Mapping[str, Any], unique_id: str) -> bool:
+    """Whether an entry holds the account of `data`: the same device token, or organization.
+
+    Unique IDs are fixed when an entry is made, so an organization entry moved to a new server
+    address keeps the old server's name in its unique ID: servers are compared by address.
+    """
+    if entry.data.get(CONF_MODE) != data[CONF_MODE]:
+        return False
+    if data[CONF_MODE] == Mode.DEVICE:
+        return bool(entry.data.get(CONF_TOKEN) == data[CONF_TOKEN])
+    try:
+        scope = BlynkServer.parse(entry.data[CONF_HOST]).scope
+    except BlynkInvalidHostError:
+        return False
+    return (scope, organization_id(entry.unique_id)) == (
+        BlynkServer.parse(data[CONF_HOST]).scope,
+        organization_id(unique_id),
+    )
+
+
+def _identity_placeholders(identity: DeviceIdentity) -> dict[str, str]:
+    """How a device shows in a form: its name, product and pins."""
+    return {
+        "name": identity.name or DEFAULT_DEVICE_NAME,
+        "product": identity.product or "?",
+        "pins": ", ".join(identity.ordered_pins()) or "-",
+    }
 
 
 class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Blynk organization or a single Blynk device."""
 
     VERSION = 1
+    _pending: dict[str, Any] | None = None
+    """Device mode: the new data of an entry, until the user confirms the device."""
 
     @staticmethod
     @callback
@@ -206,18 +249,89 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_finish(
         self, mode: Mode, validated: Validated, data: dict[str, Any]
     ) -> ConfigFlowResult:
+        """Create the entry, or update it: its unique ID never changes (see `_same_account`)."""
         data = {**data, **validated.data, CONF_HOST: validated.host}
         data.pop(CONF_NAME, None)
-        await self.async_set_unique_id(validated.unique_id)
         if (entry := self._existing_entry()) is None:
+            await self.async_set_unique_id(validated.unique_id)
             self._abort_if_unique_id_configured()
+            self._abort_if_configured(data, validated.unique_id)
+            if mode is Mode.DEVICE:
+                await self._abort_if_in_organization(data[CONF_TOKEN])
             return self.async_create_entry(title=validated.title, data=data)
         if mode is Mode.ORGANIZATION:
-            self._abort_if_unique_id_mismatch(reason="wrong_account")
-        elif validated.unique_id != entry.unique_id:
-            # Another entry's token: two entries must not share a unique ID.
-            self._abort_if_unique_id_configured()
-        return self.async_update_reload_and_abort(entry, unique_id=validated.unique_id, data=data)
+            if organization_id(validated.unique_id) != organization_id(entry.unique_id):
+                return self.async_abort(reason="wrong_account")
+        elif data[CONF_TOKEN] != entry.data[CONF_TOKEN]:
+            # Another token: the same device regenerated it, or it is another device.
+            self._abort_if_configured(data, validated.unique_id)
+            known = DeviceIdentity.from_data(entry.data.get(CONF_IDENTITY))
+            found = DeviceIdentity.read_data(data)
+            # An entry made before identities were kept cannot tell: the user does.
+            match Match.UNSURE if known is None else known.compare(found):
+                case Match.OTHER:
+                    return self.async_abort(
+                        reason="wrong_device",
+                        description_placeholders={
+                            "title": entry.title,
+                            **_identity_placeholders(found),
+                        },
+                    )
+                case Match.UNSURE:
+                    self._pending = data
+                    return await self.async_step_confirm_device()
+        self._abort_if_configured(data, validated.unique_id)
+        return self.async_update_reload_and_abort(entry, data=data)
+
+    async def async_step_confirm_device(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The Device API cannot tell whether a new token is this entry's device: ask."""
+        entry = self._existing_entry()
+        assert entry is not None  # noqa: S101 - a reauth or reconfigure flow
+        assert self._pending is not None  # noqa: S101 - set before
+        if user_input is not None:
+            return self.async_update_reload_and_abort(entry, data=self._pending)
+        found = DeviceIdentity.read_data(self._pending)
+        return self.async_show_form(
+            step_id="confirm_device",
+            description_placeholders={"title": entry.title, **_identity_placeholders(found)},
+        )
+
+    def _abort_if_configured(self, data: Mapping[str, Any], unique_id: str) -> None:
+        """Abort when another entry holds this account (see `_same_account`)."""
+        current = self._existing_entry()
+        for other in self._async_current_entries(include_ignore=False):
+            if other is not current and _same_account(other, data, unique_id):
+                raise AbortFlow("already_configured")
+
+    async def _abort_if_in_organization(self, token: str) -> None:
+        """An organization entry has this device already: a device entry would copy it.
+
+        Blynk lists every device of an organization with its token; only digests are compared.
+        """
+        digest = token_digest(token)
+        entries: list[BlynkConfigEntry] = self.hass.config_entries.async_loaded_entries(DOMAIN)
+        for entry in entries:
+            if entry.data[CONF_MODE] != Mode.ORGANIZATION:
+                continue
+            try:
+                devices = await entry.runtime_data.backend.client.devices(
+                    include_sub_organizations=entry.options.get(
+                        CONF_INCLUDE_SUB_ORGANIZATIONS, False
+                    )
+                )
+            except BlynkError:
+                continue  # cannot tell now: the device entry may be made
+            for device in devices:
+                if device.token_digest == digest:
+                    raise AbortFlow(
+                        "device_in_organization",
+                        description_placeholders={
+                            "organization": entry.title,
+                            "device": device.name,
+                        },
+                    )
 
     async def _validate(self, mode: Mode, data: Mapping[str, Any]) -> Validated:
         """Make a real call with the credentials; map each failure to an actionable error."""
@@ -291,16 +405,12 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
             async_get_clientsession(self.hass), server, data[CONF_TOKEN], on_server_change=on_move
         )
         await client.authenticate()
-        title = data.get(CONF_NAME)
-        if not title and self._existing_entry() is None:
-            try:
-                title = await client.device_name()
-            except BlynkError:
-                title = None  # a template without the metafield: fall back to a plain name
+        identity = await DeviceIdentity.read(client)
         return Validated(
             unique_id=device_unique_id(data[CONF_TOKEN]),
-            title=title or DEFAULT_DEVICE_NAME,
+            title=data.get(CONF_NAME) or identity.name or DEFAULT_DEVICE_NAME,
             host=server.host,
+            data={CONF_IDENTITY: identity.as_data()},
         )
 
     async def _find_region(self, server: BlynkServer, data: Mapping[str, Any]) -> str | None:

@@ -10,6 +10,8 @@ LOGGER = logging.getLogger(__package__)
 
 CONF_MODE: Final = "mode"
 CONF_INCLUDE_SUB_ORGANIZATIONS: Final = "include_sub_organizations"
+CONF_IDENTITY: Final = "identity"
+"""Device mode: what the Device API reveals of the device (`identity.DeviceIdentity`)."""
 CONF_DATASTREAMS: Final = "datastreams"
 """Options: per-datastream entity choices, keyed by `datastream_key`."""
 CONF_COMBINED: Final = "combined"

@@ -36,7 +36,7 @@ from .const import (
     Mode,
 )
 from .errors import ScopeNotEnabledError, translate_errors
-from .issues import async_check_removed_datastreams
+from .issues import async_check_devices_twice, async_check_removed_datastreams
 from .mapping import AUTOMATIC, Decision, EntityKind, Override, decide
 from .profiles import Profile, recognize
 from .scope import ScopeWatch
@@ -289,6 +289,7 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
             )
         if self.backend.mode is Mode.ORGANIZATION:
             async_check_removed_datastreams(self.hass, self.config_entry, self.backend, devices)
+            async_check_devices_twice(self.hass, self.config_entry, devices)
         if self._known is not None and _redefined(self._known, devices):
             # Entities are built from the definitions: a changed datastream rebuilds them.
             # (New datastreams get entities without this; removed ones raise a repair issue.)

@@ -4,17 +4,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
+from .api import token_digest
 from .backend import Backend, BlynkDevice
-from .const import DOMAIN, ENABLED_ENTITY_LIMIT, FREE_PLAN_MONTHLY_MESSAGES
+from .const import CONF_MODE, DOMAIN, ENABLED_ENTITY_LIMIT, FREE_PLAN_MONTHLY_MESSAGES, Mode
 
 SCOPE_NOT_ENABLED = "scope_not_enabled"
 MESSAGE_QUOTA = "message_quota"
 DATASTREAM_REMOVED = "datastream_removed"
 ENTITY_LIMIT = "entity_limit"
-KINDS = (SCOPE_NOT_ENABLED, MESSAGE_QUOTA, DATASTREAM_REMOVED, ENTITY_LIMIT)
+DEVICE_TWICE = "device_twice"
+KINDS = (SCOPE_NOT_ENABLED, MESSAGE_QUOTA, DATASTREAM_REMOVED, ENTITY_LIMIT, DEVICE_TWICE)
 LEGACY_KINDS = ("region_moved",)
 """Issues earlier versions raised that ask nothing of the user: removed at setup."""
 
@@ -109,6 +112,25 @@ def async_check_removed_datastreams(
         and registry_entry.unique_id not in expected
     )
     _set(hass, entry, DATASTREAM_REMOVED, {"entities": ", ".join(orphans)} if orphans else None)
+
+
+@callback
+def async_check_devices_twice(
+    hass: HomeAssistant, entry: ConfigEntry, devices: Mapping[int, BlynkDevice]
+) -> None:
+    """Devices of this organization entry that a device-mode entry shows as well.
+
+    A device-mode entry for a device of an organization entry is refused when it is made; one
+    made before the organization entry would be a silent second copy: say which.
+    """
+    digests = {device.token_digest for device in devices.values()} - {None}
+    twice = sorted(
+        other.title
+        for other in hass.config_entries.async_entries(DOMAIN)
+        if other.data.get(CONF_MODE) == Mode.DEVICE
+        and token_digest(other.data[CONF_TOKEN]) in digests
+    )
+    _set(hass, entry, DEVICE_TWICE, {"entries": ", ".join(twice)} if twice else None)
 
 
 @callback

@@ -164,3 +164,20 @@ async def test_export(
     emulator.inject(Fault.server_error(), path="/external/api/data/get")
     with pytest.raises(BlynkServerError):
         await cabin.export("v1", "DAY")
+
+
+@pytest.mark.parametrize(
+    ("fault", "product"),
+    [
+        (None, "Weather Station"),  # the documented error text names it
+        (Fault(status=400, message="Requested dataStream doesn't exist in the product X."), "X"),
+        (Fault(status=400, message="Wrong dataStreamId format."), None),  # worded otherwise
+        (Fault(status=200, message=""), None),  # a server that answers the id with a value
+    ],
+)
+async def test_product_name(
+    device: BlynkDeviceClient, emulator: Emulator, fault: Fault | None, product: str | None
+) -> None:
+    if fault is not None:
+        emulator.inject(fault, path="/external/api/get")
+    assert await device.product_name() == product

@@ -17,6 +17,7 @@ from custom_components.blynk_cloud.api import (
     coerce_value,
     normalize_pin,
     parse_value,
+    token_digest,
 )
 from custom_components.blynk_cloud.api.models import (
     AccessToken,
@@ -261,3 +262,11 @@ def test_enum_labels(rows: Any, labels: tuple[tuple[int, str], ...]) -> None:
     """An ENUM's rows, where a server gives them (the documented schema names no field)."""
     raw = {"id": 3, "label": "Mode", "pin": 2, "type": "ENUM", "enumValues": rows}
     assert Datastream.from_json(raw).labels == labels
+
+
+def test_device_token_is_kept_as_a_digest_only() -> None:
+    raw = {"id": 1, "name": "Pump", "templateId": 3, "orgId": 7, "token": "t0ken"}
+    device = Device.from_json(raw)
+    assert device.token_digest == token_digest("t0ken") != "t0ken"
+    assert "t0ken" not in repr(device)
+    assert Device.from_json({**raw, "token": None}).token_digest is None

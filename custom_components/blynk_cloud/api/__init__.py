@@ -40,6 +40,7 @@ from .models import (
     coerce_value,
     normalize_pin,
     parse_value,
+    token_digest,
 )
 from .platform import BATCH_READ_DEVICES, BlynkPlatformClient
 
@@ -80,4 +81,5 @@ __all__ = [
     "coerce_value",
     "normalize_pin",
     "parse_value",
+    "token_digest",
 ]

@@ -4,13 +4,14 @@ The token travels in the query string, so no URL of this client is ever logged o
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
 from typing import Any
 
 import aiohttp
 from yarl import URL
 
 from .chunks import upload_chunks
-from .errors import BlynkResponseError, BlynkServerError
+from .errors import BlynkInvalidValueError, BlynkResponseError, BlynkServerError
 from .exports import read_export_file
 from .host import BlynkServer
 from .http import DEFAULT_TIMEOUT, BlynkHttp, Query, Response
@@ -32,6 +33,11 @@ _NO_DATA = "no data"
 """The export's whole answer for a period without values (HTTP 500)."""
 DEVICE_NAME_METAFIELD = 1
 """Blynk templates start with the "Device Name" metafield, id 1."""
+UNKNOWN_DATASTREAM_ID = 999_999_999
+"""A datastream id no template has: asking for it makes the server name the product."""
+_PRODUCT_TEXT = re.compile(r"doesn't exist in the product (?P<name>.+?)\.?$")
+"""Documented answer to an unknown `dataStreamId`: "Requested dataStream doesn't exist in the
+product {TemplateName}"."""
 
 
 class BlynkDeviceClient(BlynkHttp):
@@ -99,6 +105,19 @@ class BlynkDeviceClient(BlynkHttp):
         data = response.json()
         value = data.get("value") if isinstance(data, dict) else None
         return value if isinstance(value, str) and value else None
+
+    async def product_name(self) -> str | None:
+        """The name of the device's product (template), when the server says it.
+
+        The Device API has no call for it; the documented error text of an unknown datastream
+        id holds it. Another answer (a server that words it otherwise) tells nothing: None.
+        """
+        try:
+            await self._call("get", [("dataStreamId", str(UNKNOWN_DATASTREAM_ID))])
+        except BlynkInvalidValueError as err:
+            match = _PRODUCT_TEXT.search(str(err))
+            return match["name"].strip() if match else None
+        return None
 
     async def update(self, target: str | int, value: Value) -> None:
         """Set a datastream by pin (`v5`) or by datastream id."""

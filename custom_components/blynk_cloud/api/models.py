@@ -1,13 +1,15 @@
 """Typed models of what the Blynk APIs return, and their parsing from JSON.
 
 Parsing is strict about what the documentation marks as required (a missing id is a malformed
-response) and lenient about the rest. Device tokens in device lists are deliberately not kept.
+response) and lenient about the rest. Device tokens in device lists are deliberately not kept,
+only a one-way digest of each (to tell which device a token belongs to).
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+import hashlib
 import json
 import math
 import re
@@ -237,15 +239,22 @@ class HardwareInfo:
         )
 
 
+def token_digest(token: str) -> str:
+    """A one-way digest of a device token: compares tokens without keeping or showing one."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class Device:
-    """A device of the organization (its auth token is not kept)."""
+    """A device of the organization (its auth token is not kept, only its digest)."""
 
     id: int
     name: str
     template_id: int
     org_id: int
     hardware: HardwareInfo | None = None
+    token_digest: str | None = field(default=None, repr=False, compare=False)
+    """`token_digest` of the device's auth token: tells which device a token belongs to."""
 
     @classmethod
     def from_json(cls, data: Any) -> Device:
@@ -257,6 +266,9 @@ class Device:
             template_id=_int(obj, "templateId"),
             org_id=_int(obj, "orgId"),
             hardware=HardwareInfo.from_json(obj.get("hardwareInfo")),
+            token_digest=token_digest(token)
+            if isinstance(token := obj.get("token"), str)
+            else None,
         )
 
 
