@@ -564,6 +564,11 @@ async def test_reauth_device_regenerated_token(
     assert entry.state is ConfigEntryState.LOADED
     assert registry_ids(hass, entry) == ids
     assert hass.states.get("sensor.garden_weather_v1").state == "21.5"
+    # The unique ID still names the first token: the new one is refused as a second entry.
+    result = await submit(
+        hass, await start(hass, Mode.DEVICE), device_input(blynk, **{CONF_TOKEN: NEW_TOKEN})
+    )
+    assert result["reason"] == "already_configured"
 
 
 @pytest.mark.parametrize(
