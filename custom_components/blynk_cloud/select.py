@@ -1,16 +1,15 @@
 """Selects: writable ENUM datastreams, with the template's labels as options."""
 
+from functools import cached_property
 from typing import override
 
 from homeassistant.components.select import SelectEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Datastream
-from .backend import BlynkDevice
-from .coordinator import BlynkConfigEntry, BlynkRuntimeData
+from .coordinator import BlynkConfigEntry
 from .entity import BlynkDatastreamEntity, async_add_datastream_entities
-from .mapping import EntityKind, Override, enum_label, enum_options
+from .mapping import EntityKind, enum_label, enum_options
 
 PARALLEL_UPDATES = 1
 
@@ -30,18 +29,14 @@ class BlynkSelect(BlynkDatastreamEntity, SelectEntity):
     Voice assistants and the selector card offer the labels; Blynk receives the value.
     """
 
-    def __init__(
-        self,
-        runtime: BlynkRuntimeData,
-        device: BlynkDevice,
-        datastream: Datastream,
-        override: Override,
-    ) -> None:
-        """List the options: value by label."""
-        super().__init__(runtime, device, datastream, override)
-        self._labels = enum_options(datastream, override)
-        self._values = {label: value for value, label in self._labels.items()}
-        self._attr_options = list(self._values)
+    @cached_property
+    def _labels(self) -> dict[int, str]:
+        return enum_options(self.datastream, self.override)
+
+    @property
+    @override
+    def options(self) -> list[str]:
+        return list(self._labels.values())
 
     @property
     @override
@@ -50,4 +45,5 @@ class BlynkSelect(BlynkDatastreamEntity, SelectEntity):
 
     @override
     async def async_select_option(self, option: str) -> None:
-        await self.async_write_value(self._values[option])
+        value = next(value for value, label in self._labels.items() if label == option)
+        await self.async_write_value(value)
