@@ -483,6 +483,23 @@ async def test_device_of_an_organization_entry(
     assert result["title"] == GREENHOUSE["name"]
 
 
+async def test_device_entry_when_the_organization_cannot_tell(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    organization_entry: MockConfigEntry,
+) -> None:
+    """The organization entry cannot list its devices now: the device entry is not held up.
+
+    Its next discovery says so when the device turns out to be a copy (tests/test_issues.py).
+    """
+    await setup_entry(hass, organization_entry)
+    await setup_entry(hass, relays_entry(blynk))  # loaded too, and no organization
+    emulator.inject(Fault.server_error(), path="/api/v1/organization/devices")
+    result = await submit(hass, await start(hass, Mode.DEVICE), device_input(blynk))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
 # Reauth
 
 

@@ -116,6 +116,25 @@ async def test_rate_limit_shows_recent_values_only(
     assert stale[0].levelno == logging.WARNING
 
 
+async def test_rate_limit_briefly(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two quick 429s and then a good read, all within three polls: always available."""
+    await setup_entry(hass, organization_entry)
+    emulator.inject(Fault.rate_limited(10), path=BATCH, count=2)
+    for _ in range(5):  # t=30, 40: refused; t=50: read
+        await advance(hass, freezer, 10 if emulator.count(BATCH) > 1 else POLL)
+        assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert [r.status for r in emulator.requests if r.path == BATCH][-3:] == [429, 429, 200]
+    await advance(hass, freezer, 3 * POLL)  # no staleness left behind from the refusals
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert not [r for r in caplog.records if "429 since" in r.message]
+
+
 @pytest.mark.parametrize("fault", [Fault.server_error(), Fault.malformed_json(), Fault.dropped()])
 async def test_failure_then_recovery_logged_once(
     hass: HomeAssistant,

@@ -24,6 +24,8 @@ from custom_components.blynk_cloud.mapping import (
     EntityKind,
     Override,
     decide,
+    enum_label,
+    enum_options,
     is_bounded,
     number_bounds,
     on_off_values,
@@ -193,6 +195,30 @@ def test_number_bounds() -> None:
     assert number_bounds(ds(T.DOUBLE, low=5, high=30), Override(max=25, step=0.5)) == (5, 25, 0.5)
     assert not is_bounded(ds(T.DOUBLE, low=5), AUTOMATIC)
     assert is_bounded(ds(T.DOUBLE, low=5), Override(max=9))
+
+
+def test_enum_options_and_labels() -> None:
+    labels = ((0, "Off"), (1, "On"), (2, "On"))
+    assert enum_options(ds(T.ENUM, labels=labels), AUTOMATIC) == {
+        0: "Off",
+        1: "On (1)",
+        2: "On (2)",
+    }
+    assert enum_options(ds(T.ENUM, low=1, high=3), AUTOMATIC) == {1: "1", 2: "2", 3: "3"}
+    assert enum_options(ds(T.ENUM, low=0, high=100), AUTOMATIC) == {}  # no choice list
+    assert enum_options(ds(T.ENUM, low=0.5, high=3), AUTOMATIC) == {}
+    assert enum_options(ds(T.ENUM), Override(min=0, max=1)) == {0: "0", 1: "1"}
+    options = {0: "Off", 1: "On"}
+    assert [enum_label(value, options) for value in (1, 1.0, 0, 2, 1.5, True, "1", None)] == [
+        "On",
+        "On",
+        "Off",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_switch_values() -> None:

@@ -121,3 +121,29 @@ async def test_read_only_enum_is_an_enum_sensor(hass: HomeAssistant) -> None:
     assert state.state == "Heat"
     assert state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.ENUM
     assert state.attributes[SENSOR_OPTIONS] == ["Off", "Heat", "Cool", "Auto"]
+
+
+def without_options(*, writable: bool) -> dict[str, Any]:
+    """The demo, with Mode neither labelled nor bounded."""
+    scenario = with_mode(isForActions=writable)
+    template = next(item for item in scenario["templates"] if item["id"] == 356)
+    mode = next(item for item in template["datastreams"] if item["label"] == "Mode")
+    del mode["min"], mode["max"]
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("scenario", "entity_id"),
+    [
+        (without_options(writable=True), "number.hallway_thermostat_mode"),
+        (without_options(writable=False), "sensor.hallway_thermostat_mode"),
+    ],
+)
+@pytest.mark.parametrize("platforms", [[Platform.NUMBER, Platform.SENSOR, Platform.SELECT]])
+@pytest.mark.usefixtures("organization")
+async def test_enum_without_options_shows_numbers(hass: HomeAssistant, entity_id: str) -> None:
+    """Neither labels nor bounds: no choice list to offer, the value shows as a number."""
+    assert hass.states.get(MODE) is None
+    state = hass.states.get(entity_id)
+    assert state.state == "1"
+    assert ATTR_DEVICE_CLASS not in state.attributes

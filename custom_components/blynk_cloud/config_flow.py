@@ -136,11 +136,7 @@ def _same_account(entry: BlynkConfigEntry, data: Mapping[str, Any], unique_id: s
         return False
     if data[CONF_MODE] == Mode.DEVICE:
         return bool(entry.data.get(CONF_TOKEN) == data[CONF_TOKEN])
-    try:
-        scope = BlynkServer.parse(entry.data[CONF_HOST]).scope
-    except BlynkInvalidHostError:
-        return False
-    return (scope, organization_id(entry.unique_id)) == (
+    return (BlynkServer.parse(entry.data[CONF_HOST]).scope, organization_id(entry.unique_id)) == (
         BlynkServer.parse(data[CONF_HOST]).scope,
         organization_id(unique_id),
     )

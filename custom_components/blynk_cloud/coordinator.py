@@ -206,11 +206,8 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
             self._cancel_stale()
             self._cancel_stale = None
         self.rate_limited = False
-        if not refused or self.last_success is None:
-            return
-        if self.poll_interval is None:  # read on demand only: nothing to grow stale against
-            self.rate_limited = True
-            return
+        if not refused or self.last_success is None or self.poll_interval is None:
+            return  # (discovery in device mode reads on demand: no entity shows its data)
         left = self.last_success + STALE_AFTER_POLLS * self.poll_interval - dt_util.utcnow()
         if left <= timedelta(0):
             self._say_stale()

@@ -60,9 +60,13 @@ class ScopeWatch:
             other.update_interval = None
             if other is not coordinator:
                 other.async_set_update_error(ScopeNotEnabledError())
+
+        async def check(_now: datetime) -> None:
+            await coordinator.async_refresh()
+
         self._cancel_check = async_track_time_interval(
             self._hass,
-            self._async_check,
+            check,
             SCOPE_CHECK_INTERVAL,
             name=f"blynk_cloud {self._entry.title} scope check",
             cancel_on_shutdown=True,
@@ -70,16 +74,12 @@ class ScopeWatch:
 
     @callback
     def read(self, coordinator: BlynkCoordinator[Any]) -> None:
-        """A read succeeded: the scope is there. A refused probe's success resumes everything."""
+        """A read succeeded: the scope is there (also after a setup retried for it)."""
+        async_scope_not_enabled(self._hass, self._entry, refused=False)
         if self._probe is None:
-            # Also after a setup that was retried for the scope.
-            async_scope_not_enabled(self._hass, self._entry, refused=False)
             return
-        if coordinator is not self._probe:
-            return  # a read that was under way when the scope went; still paused
         self._probe = None
         self._stop_checking()
-        async_scope_not_enabled(self._hass, self._entry, refused=False)
         LOGGER.info("The Platform API scope of %s is back: polling resumes", self._entry.title)
         for other in self._coordinators:
             other.update_interval = other.poll_interval
@@ -87,10 +87,6 @@ class ScopeWatch:
                 self._entry.async_create_background_task(
                     self._hass, other.async_refresh(), "blynk_cloud resume"
                 )
-
-    async def _async_check(self, _now: datetime) -> None:
-        if self._probe is not None:
-            await self._probe.async_refresh()
 
     @callback
     def _stop_checking(self) -> None:
