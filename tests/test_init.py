@@ -1,13 +1,18 @@
 """Setting up and unloading entries against the emulator."""
 
+import copy
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blynk_cloud.const import DOMAIN
-from tests.conftest import setup_entry
+from custom_components.blynk_cloud.const import DISCOVERY_INTERVAL, DOMAIN
+from emulator import Emulator
+from tests.conftest import DEMO, advance, setup_entry
 
 
 async def test_organization_entry_loads_and_unloads(
@@ -62,3 +67,35 @@ async def test_more_datastreams_than_home_assistant_enables(
     issue = issue_registry.async_get_issue(DOMAIN, f"entity_limit_{entry.entry_id}")
     assert issue is not None
     assert issue.translation_placeholders["count"] == str(len(entities) - len(enabled))
+
+
+def without_enums() -> dict[str, Any]:
+    """The demo without the thermostat's Mode, its only ENUM (the only select)."""
+    scenario = copy.deepcopy(DEMO)
+    template = next(item for item in scenario["templates"] if item["id"] == 356)
+    template["datastreams"] = [ds for ds in template["datastreams"] if ds["label"] != "Mode"]
+    for device in scenario["devices"]:
+        if device["templateId"] == 356:
+            device["values"].pop("3")
+            device.get("history", {}).pop("3", None)
+    return scenario
+
+
+@pytest.mark.parametrize("scenario", [without_enums()])
+async def test_platforms_follow_the_datastreams(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No select platform without a select entity: each platform costs setup time.
+
+    A datastream that becomes one later gets it, through a reload of the entry.
+    """
+    entry = await setup_entry(hass, organization_entry)
+    assert "select" not in hass.config.components
+    emulator.load(DEMO)  # the template gains Mode again
+    await advance(hass, freezer, DISCOVERY_INTERVAL.total_seconds())
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("select.hallway_thermostat_mode").state == "1"
+    assert await hass.config_entries.async_unload(entry.entry_id)

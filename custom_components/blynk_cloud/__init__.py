@@ -9,7 +9,13 @@ import probatio
 
 from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
 from .backend import Backend, DeviceBackend, OrganizationBackend
-from .composition import ROLES, Composition, PartKind, parse as parse_composition
+from .composition import (
+    COMPOSED_PLATFORMS,
+    ROLES,
+    Composition,
+    PartKind,
+    parse as parse_composition,
+)
 from .const import (
     CONF_COMBINED,
     CONF_DATASTREAMS,
@@ -58,6 +64,13 @@ PLATFORMS = [
     Platform.VALVE,
     Platform.WATER_HEATER,
 ]
+ON_DEMAND_PLATFORMS = frozenset(
+    platform
+    for platform in PLATFORMS
+    if platform in COMPOSED_PLATFORMS or platform.value in {kind.value for kind in EntityKind}
+)
+"""Platforms set up only when a datastream (`mapping.decide`) or a whole-device entity
+(`composition`) becomes one of their entities."""
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -115,13 +128,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
 
     check_entity_limit()
     entry.async_on_unload(discovery.async_add_listener(check_entity_limit))
+    entry.runtime_data.platforms = entity_platforms(entry.runtime_data)
+
+    @callback
+    def check_platforms() -> None:
+        """Datastreams of a kind the entry has no platform for: set it up again with one."""
+        if set(entity_platforms(entry.runtime_data)) - set(entry.runtime_data.platforms):
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(discovery.async_add_listener(check_platforms))
     # The issue's advice is to enable or remove entities: it goes as soon as that is done.
     entry.async_on_unload(
         hass.bus.async_listen(
             er.EVENT_ENTITY_REGISTRY_UPDATED, check_entity_limit, event_filter=_enabling_changed
         )
     )
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await hass.config_entries.async_forward_entry_setups(entry, entry.runtime_data.platforms)
     # Organization mode asks once per device: read connectivity after setup, not during it.
     entry.async_create_background_task(
         hass, connectivity.async_refresh(), "blynk_cloud connectivity"
@@ -137,7 +159,29 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
 
 async def async_unload_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> bool:
     """Unload the platforms; the coordinators and background tasks stop with the entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    return await hass.config_entries.async_unload_platforms(entry, entry.runtime_data.platforms)
+
+
+def entity_platforms(runtime: BlynkRuntimeData) -> tuple[Platform, ...]:
+    """The platforms the entry needs: each one costs setup time, also without entities.
+
+    A platform of datastream or whole-device entities is left out while nothing becomes one;
+    connectivity (binary sensors) and device mode's counters (sensors) always have entities.
+    """
+    needed: set[str] = {kind.value for _, _, kind in runtime.entity_kinds()}
+    needed.update(
+        composition.platform
+        for device in runtime.discovery.data.values()
+        for composition in runtime.compositions(device)
+    )
+    needed.add(Platform.BINARY_SENSOR)
+    if runtime.backend.mode is Mode.DEVICE:
+        needed.add(Platform.SENSOR)
+    return tuple(
+        platform
+        for platform in PLATFORMS
+        if platform not in ON_DEMAND_PLATFORMS or platform in needed
+    )
 
 
 def _combined(entry: BlynkConfigEntry) -> dict[str, tuple[Composition, ...]]:

@@ -5,7 +5,7 @@ values alone, and a poll never pays for discovery.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import math
@@ -13,7 +13,7 @@ import time
 from typing import Any, NamedTuple, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_SCAN_INTERVAL
+from homeassistant.const import CONF_SCAN_INTERVAL, Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later
@@ -70,6 +70,8 @@ class BlynkRuntimeData:
     statistics: StatisticsImporter
     combined: Mapping[str, tuple[Composition, ...]] = field(default_factory=dict)
     """The options' whole-device entities, by `Backend.template_key`."""
+    platforms: tuple[Platform, ...] = ()
+    """The platforms the entry was set up with (see `entity_platforms`)."""
     _beyond_limit: tuple[Mapping[int, BlynkDevice], frozenset[tuple[int, str]]] | None = None
     _fits: (
         tuple[Mapping[int, BlynkDevice], dict[int, tuple[BlynkDevice, tuple[Fit, ...]]]] | None
@@ -117,6 +119,12 @@ class BlynkRuntimeData:
         ):
             return Decision(EntityKind.NONE, "part of a combined entity")
         return decide(datastream, override)
+
+    def entity_kinds(self) -> Iterator[tuple[BlynkDevice, Datastream, EntityKind]]:
+        """Every datastream of every device, with the entity it becomes."""
+        for device in self.discovery.data.values():
+            for datastream in device.datastreams.values():
+                yield device, datastream, self.decide(device, datastream).kind
 
     def beyond_entity_limit(self) -> frozenset[tuple[int, str]]:
         """Datastream entities (device id, pin) to create disabled, to stay within the limit.

@@ -262,19 +262,17 @@ def async_apply_entity_limit(hass: HomeAssistant, entry: BlynkConfigEntry) -> in
     registry = er.async_get(hass)
     beyond = runtime.beyond_entity_limit()
     held = 0
-    for device in runtime.discovery.data.values():
-        for datastream in device.datastreams.values():
-            unique_id = runtime.backend.unique_id(device, datastream)
-            kind = runtime.decide(device, datastream).kind
-            entity_id = registry.async_get_entity_id(kind, DOMAIN, unique_id)
-            is_beyond = (device.id, datastream.pin) in beyond
-            if entity_id is None:  # not created yet: it will be, disabled if beyond
-                held += is_beyond
-                continue
-            registry_entry = registry.async_get(entity_id)
-            by_us = registry_entry and registry_entry.disabled_by is INTEGRATION
-            if is_beyond:
-                held += bool(by_us)
-            elif by_us:
-                registry.async_update_entity(entity_id, disabled_by=None)
+    for device, datastream, kind in runtime.entity_kinds():
+        unique_id = runtime.backend.unique_id(device, datastream)
+        entity_id = registry.async_get_entity_id(kind, DOMAIN, unique_id)
+        is_beyond = (device.id, datastream.pin) in beyond
+        if entity_id is None:  # not created yet: it will be, disabled if beyond
+            held += is_beyond
+            continue
+        registry_entry = registry.async_get(entity_id)
+        by_us = registry_entry and registry_entry.disabled_by is INTEGRATION
+        if is_beyond:
+            held += bool(by_us)
+        elif by_us:
+            registry.async_update_entity(entity_id, disabled_by=None)
     return held
