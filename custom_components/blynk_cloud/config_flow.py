@@ -311,15 +311,16 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         for entry in entries:
             if entry.data[CONF_MODE] != Mode.ORGANIZATION:
                 continue
+            client: BlynkPlatformClient = entry.runtime_data.backend.client
             try:
-                devices = await entry.runtime_data.backend.client.devices(
+                listing = await client.devices(
                     include_sub_organizations=entry.options.get(
                         CONF_INCLUDE_SUB_ORGANIZATIONS, False
                     )
                 )
             except BlynkError:
                 continue  # cannot tell now: the device entry may be made
-            for device in devices:
+            for device in listing.items:
                 if device.token_digest == digest:
                     raise AbortFlow(
                         "device_in_organization",
