@@ -70,14 +70,18 @@ async def test_more_datastreams_than_home_assistant_enables(
 
 
 def without_enums() -> dict[str, Any]:
-    """The demo without the thermostat's Mode, its only ENUM (the only select)."""
+    """The demo without ENUM datastreams (writable ones are the selects)."""
     scenario = copy.deepcopy(DEMO)
-    template = next(item for item in scenario["templates"] if item["id"] == 356)
-    template["datastreams"] = [ds for ds in template["datastreams"] if ds["label"] != "Mode"]
+    enums: dict[int, set[str]] = {}
+    for template in scenario["templates"]:
+        enums[template["id"]] = {
+            str(ds["id"]) for ds in template["datastreams"] if ds["type"] == "ENUM"
+        }
+        template["datastreams"] = [ds for ds in template["datastreams"] if ds["type"] != "ENUM"]
     for device in scenario["devices"]:
-        if device["templateId"] == 356:
-            device["values"].pop("3")
-            device.get("history", {}).pop("3", None)
+        for key in ("values", "history"):
+            for ident in enums[device["templateId"]]:
+                device.get(key, {}).pop(ident, None)
     return scenario
 
 

@@ -105,27 +105,21 @@ async def test_removed_datastream(
 
 @pytest.fixture
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Home Assistant enables 30 entities per entry here.
-
-    That is 5 connectivity sensors, 10 in reserve, and 15 of the demo's 22 datastream
-    entities: the other 7 are held back.
-    """
+    """Home Assistant enables 30 entities per entry here: the demo has more."""
     monkeypatch.setattr("custom_components.blynk_cloud.coordinator.ENABLED_ENTITY_LIMIT", 30)
-
-
-HELD_BACK = [
-    "sensor.hallway_thermostat_power",
-    "sensor.hallway_thermostat_energy",
-    "text.hallway_thermostat_display_text",
-    "sensor.cabin_weather_temperature",
-    "sensor.cabin_weather_humidity",
-    "sensor.cabin_weather_pressure",
-    "sensor.cabin_weather_status",
-]
 
 
 def limit_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
     return ir.async_get(hass).async_get_issue(DOMAIN, f"entity_limit_{entry.entry_id}")
+
+
+def held_back(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
+    """The entities the integration disabled (to stay within the limit)."""
+    return sorted(
+        registry_entry.entity_id
+        for registry_entry in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if registry_entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    )
 
 
 @pytest.mark.usefixtures("small_limit")
@@ -137,15 +131,17 @@ async def test_entity_limit_clears_when_entities_are_enabled(
 ) -> None:
     """The advice followed: other entities disabled, the held-back ones enabled."""
     entry = await setup_entry(hass, organization_entry)
-    assert limit_issue(hass, entry).translation_placeholders["count"] == "7"
+    held = held_back(hass, entry)
+    assert "sensor.cabin_weather_temperature" in held
+    assert limit_issue(hass, entry).translation_placeholders["count"] == str(len(held))
     unwanted = ["sensor.garden_weather_status", "switch.living_room_relays_relay_2"]
     for entity_id in unwanted:
         entity_registry.async_update_entity(entity_id, disabled_by=er.RegistryEntryDisabler.USER)
-    for count, entity_id in enumerate(HELD_BACK[:2], start=1):
+    for count, entity_id in enumerate(held[:2], start=1):
         entity_registry.async_update_entity(entity_id, disabled_by=None)
         await hass.async_block_till_done()
-        assert limit_issue(hass, entry).translation_placeholders["count"] == str(7 - count)
-    for entity_id in HELD_BACK[2:]:
+        assert limit_issue(hass, entry).translation_placeholders["count"] == str(len(held) - count)
+    for entity_id in held[2:]:
         entity_registry.async_update_entity(entity_id, disabled_by=None)
     await hass.async_block_till_done()
     assert limit_issue(hass, entry) is None
@@ -164,27 +160,29 @@ async def test_entity_limit_clears_when_datastreams_are_not_created(
 ) -> None:
     """The advice followed: datastreams not needed set to Not created make room."""
     entry = await setup_entry(hass, organization_entry)
+    held = held_back(hass, entry)
     assert limit_issue(hass, entry) is not None
-    not_created = {"entity": "none"}
+    # Not created: every datastream of five templates (relays, car, thermostat, fan, valve).
+    unneeded = [
+        f"{template['id']}:v{datastream['pin']}"
+        for template in DEMO["templates"]
+        if template["id"] in (354, 355, 356, 357, 359)
+        for datastream in template["datastreams"]
+    ]
     hass.config_entries.async_update_entry(
-        entry,
-        options={
-            # The relay board's four datastreams, and the car's three.
-            "datastreams": dict.fromkeys(
-                ("354:v0", "354:v1", "354:v2", "354:v3", "355:v0", "355:v1", "355:v2"),
-                not_created,
-            )
-        },
+        entry, options={"datastreams": {key: {"entity": "none"} for key in unneeded}}
     )
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     # What fits now is enabled again, by the integration that disabled it.
-    assert [entity_registry.async_get(entity_id).disabled_by for entity_id in HELD_BACK] == [
+    remaining = [entity_id for entity_id in held if entity_registry.async_get(entity_id)]
+    assert "sensor.cabin_weather_temperature" in remaining
+    assert [entity_registry.async_get(entity_id).disabled_by for entity_id in remaining] == [
         None
-    ] * len(HELD_BACK)
+    ] * len(remaining)
     assert limit_issue(hass, entry) is None
     await advance(hass, freezer, 31)  # Home Assistant reloads the entry to add them
-    assert hass.states.get("text.hallway_thermostat_display_text").state == "Hello"
+    assert hass.states.get("sensor.cabin_weather_temperature").state == "8.4"
 
 
 async def test_device_entry_of_an_organization_entry(

@@ -209,13 +209,15 @@ def test_enum_options_and_labels() -> None:
     assert enum_options(ds(T.ENUM, low=0.5, high=3), AUTOMATIC) == {}
     assert enum_options(ds(T.ENUM), Override(min=0, max=1)) == {0: "0", 1: "1"}
     options = {0: "Off", 1: "On"}
-    assert [enum_label(value, options) for value in (1, 1.0, 0, 2, 1.5, True, "1", None)] == [
+    values = (1, 1.0, 0, 2, 1.5, True, "On", "1", None)
+    assert [enum_label(value, options) for value in values] == [
         "On",
         "On",
         "Off",
         None,
         None,
         None,
+        "On",  # a server that answers with the label
         None,
         None,
     ]

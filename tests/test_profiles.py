@@ -305,7 +305,7 @@ async def test_organization_mode_recognizes_a_template(
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     thermostat = next(device for device in devices if device.name == "Hallway thermostat")
     assert (thermostat.manufacturer, thermostat.model) == ("Acme", "Thermostat")
-    assert hass.states.get("sensor.hallway_thermostat_mode") is not None  # not part of it
+    assert hass.states.get("select.hallway_thermostat_mode") is not None  # not part of it
 
 
 def test_a_datastream_bound_must_be_a_number() -> None:

@@ -173,7 +173,12 @@ def enum_options(datastream: Datastream, override: Override) -> dict[int, str]:
 
 
 def enum_label(value: Value | None, options: Mapping[int, str]) -> str | None:
-    """The option an ENUM value stands for (Blynk may send 2 or 2.0); None for any other value."""
+    """The option an ENUM value stands for; None for any other value.
+
+    Blynk sends the number (2, or 2.0); a vendor's server may send the label itself.
+    """
+    if isinstance(value, str):
+        return value if value in options.values() else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return options.get(int(value)) if float(value).is_integer() else None
