@@ -1,11 +1,12 @@
 """Command line: serve a scenario until Ctrl-C.
 
-``python -m emulator --scenario demo --port 8081 [--host 127.0.0.1]
-[--variant token_refusal=401 ...]`` serves the default region on ``--port`` and the other
-regions on the next ports (``--variant`` picks readings, see ``emulator.variants``), then
-prints the URLs and the scenario's credentials (an OAuth client with the Platform API
-scope and one device token). They are local demo credentials, printed on purpose. Ctrl-C
-(SIGINT) or SIGTERM stops it.
+``python -m emulator --scenario demo --port 8081 [--other-ports 8082,...] [--host 127.0.0.1]
+[--variant token_refusal=401 ...]`` serves the default region on ``--port`` and every other
+server (the other regions, then the white-label servers) on the ``--other-ports``, or on the
+ports after ``--port`` (``--variant`` picks readings, see ``emulator.variants``), then prints
+the URLs and the scenario's credentials (an OAuth client with the Platform API scope and one
+device token). They are local demo credentials, printed on purpose. Ctrl-C (SIGINT) or SIGTERM
+stops it.
 """
 
 import argparse
@@ -25,6 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
     parser.add_argument("--scenario", default="demo", help="bundled name or JSON file")
     parser.add_argument("--port", type=int, default=8081, help="port of the default region")
+    parser.add_argument(
+        "--other-ports",
+        type=port_list,
+        default=(),
+        metavar="PORT,...",
+        help="ports of the other servers, in the order printed (default: the ports after --port)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
         "--token-lifetime", type=float, default=86400.0, help="access token lifetime (s)"
@@ -48,10 +56,34 @@ def _assignment(text: str) -> tuple[str, str]:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def region_ports(emu: Emulator, port: int) -> dict[str, int]:
+def port_list(text: str) -> tuple[int, ...]:
+    """Parse ``8082,8083`` (an empty text is no port)."""
+    return tuple(int(port) for port in text.split(",") if port.strip())
+
+
+def allocate_ports(
+    servers: Sequence[str], first: int, others: Sequence[int] = ()
+) -> dict[str, int]:
+    """Return the port of each server: ``first``, then ``others`` in order, then the next ports.
+
+    The one place that gives the command line's servers their ports. A server without a
+    given port takes the port after the highest one given, so a range stays contiguous;
+    with ``first`` 0 every server without a given port gets a free port.
+    """
+    given = [first, *others]
+    ports: dict[str, int] = {}
+    for index, server in enumerate(servers):
+        if index < len(given):
+            ports[server] = given[index]
+        else:
+            ports[server] = max(ports.values()) + 1 if first else 0
+    return ports
+
+
+def region_ports(emu: Emulator, port: int, others: Sequence[int] = ()) -> dict[str, int]:
     """Return the port of each region: the default region first, then the others."""
-    others = [region for region in emu.regions if region != emu.default_region]
-    return {region: port + index for index, region in enumerate([emu.default_region, *others])}
+    regions = [emu.default_region, *(r for r in emu.regions if r != emu.default_region)]
+    return allocate_ports(regions, port, others)
 
 
 def describe(emu: Emulator, server: EmulatorServer) -> list[str]:
@@ -92,7 +124,8 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event) -> None:
     """Serve until ``stop`` is set."""
     emu = Emulator(args.scenario, token_lifetime=args.token_lifetime)
     emu.variants.update(dict(args.variant))
-    async with EmulatorServer(emu, host=args.host, ports=region_ports(emu, args.port)) as server:
+    ports = region_ports(emu, args.port, args.other_ports)
+    async with EmulatorServer(emu, host=args.host, ports=ports) as server:
         print("\n".join(describe(emu, server)), flush=True)
         await stop.wait()
 

@@ -13,13 +13,15 @@ from .helpers import tiny_scenario
 
 def test_parser_defaults() -> None:
     args = cli.build_parser().parse_args([])
-    assert (args.scenario, args.port, args.host, args.token_lifetime, args.verbose) == (
+    assert (args.scenario, args.port, args.other_ports, args.host) == (
         "demo",
         8081,
+        (),
         "127.0.0.1",
-        86400.0,
-        False,
     )
+    assert (args.token_lifetime, args.verbose) == (86400.0, False)
+    args = cli.build_parser().parse_args(["--port", "18081", "--other-ports", "18090, 18095,"])
+    assert (args.port, args.other_ports) == (18081, (18090, 18095))
 
 
 def test_region_ports_put_the_default_region_first() -> None:
@@ -31,8 +33,22 @@ def test_region_ports_put_the_default_region_first() -> None:
         "raymote.raypak.com": 9003,
         "microclimate.blynk.cc": 9004,
     }
+    assert cli.region_ports(emu, 9000, [9500, 9600])["dashboard.windmillair.com"] == 9601
     scenario = tiny_scenario(regions=["sgp1", "blr1"], default_region="blr1")
     assert cli.region_ports(Emulator(scenario), 7000) == {"blr1": 7000, "sgp1": 7001}
+
+
+def test_servers_without_a_given_port_take_the_next_ones() -> None:
+    servers = ["fra1", "ny3", "lon1", "white-label"]
+    assert cli.allocate_ports(servers, 8081, [8090]) == {
+        "fra1": 8081,
+        "ny3": 8090,
+        "lon1": 8091,
+        "white-label": 8092,
+    }
+    assert cli.allocate_ports(servers[:2], 8081, [8090, 8095]) == {"fra1": 8081, "ny3": 8090}
+    # Port 0: each server without a given port gets a free one.
+    assert cli.allocate_ports(servers[:3], 0, [8090]) == {"fra1": 0, "ny3": 8090, "lon1": 0}
 
 
 async def test_serve_prints_urls_and_demo_credentials(
