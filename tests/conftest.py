@@ -22,6 +22,8 @@ from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_MODE, DOMAIN, Mode
 from emulator import Emulator, EmulatorServer, fleet_scenario, load_scenario
 
+pytest_plugins = ["pytester"]  # tests/test_conftest.py runs the leak check on tests of its own
+
 DEMO = load_scenario("demo")
 ORGANIZATION = DEMO["organizations"][0]
 OAUTH_CLIENT = DEMO["oauth_clients"][0]
@@ -204,6 +206,25 @@ class _Recorder(logging.Handler):
         self.texts.append(logging.Formatter().format(record))
 
 
+class _AsBefore(logging.Filter):
+    """Lets a handler print only what it would print without the leak check's DEBUG level.
+
+    The leak check enables every logger at DEBUG to read every record. Without this, the
+    handlers that print (pytest-homeassistant's stderr handler from `logging.basicConfig`, and
+    pytest's report of a failed test) would show them all too, the recorder's DEBUG lines and
+    SQLAlchemy's statements among them, also between tests from the recorder's thread.
+    """
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("sqlalchemy."):  # its statement echo, at INFO
+            return record.levelno >= logging.WARNING
+        return record.levelno >= self.level
+
+
 @pytest.fixture(autouse=True)
 def no_secret_leaks(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -223,6 +244,13 @@ def no_secret_leaks(
     recorder = _Recorder()
     root = logging.getLogger()
     level = root.level
+    # Whatever prints (not the records `caplog` gives to tests) prints as before.
+    logging_plugin = request.config.pluginmanager.get_plugin("logging-plugin")
+    caplog_handler = getattr(logging_plugin, "caplog_handler", None)
+    as_before = _AsBefore(level)
+    printing = [handler for handler in root.handlers if handler is not caplog_handler]
+    for handler in printing:
+        handler.addFilter(as_before)
     root.setLevel(logging.DEBUG)  # debug logs count: users turn them on to report problems
     # SQLAlchemy echoes every statement at INFO once its logger is enabled: not ours to check.
     sql = logging.getLogger("sqlalchemy")
@@ -248,6 +276,8 @@ def no_secret_leaks(
     finally:
         root.removeHandler(recorder)
         root.setLevel(level)
+        for handler in printing:
+            handler.removeFilter(as_before)
         sql.setLevel(sql_level)
     if emulator is None:
         return
