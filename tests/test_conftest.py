@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-TESTS = '''
+TESTS = """
 import logging
 import threading
 
@@ -26,7 +26,7 @@ def test_leaks(emulator):
     log_from_the_recorder_thread(f"token {sorted(emulator.all_secrets())[0]}")
     log_from_the_recorder_thread("recorder-line")
     logging.getLogger("custom_components.blynk_cloud").warning("warning-line")
-'''
+"""
 
 
 def test_debug_records_are_checked_not_printed(

@@ -108,7 +108,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         hass,
         entry.entry_id,
         backend,
-        lambda: discovery.data.values(),  # noqa: PLW0108 - the data is replaced each refresh
+        lambda: discovery.data.values(),  # pylint: disable=unnecessary-lambda # replaced each refresh
         requests_per_minute=import_budget(values.requests_per_minute),
     )
     entry.runtime_data = BlynkRuntimeData(
@@ -240,7 +240,7 @@ def _backend(
         hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: server.host})
 
     if entry.data[CONF_MODE] == Mode.ORGANIZATION:
-        assert entry.unique_id is not None  # noqa: S101 - the config flow always sets it
+        assert entry.unique_id is not None  # the config flow always sets it
         return OrganizationBackend(
             BlynkPlatformClient(
                 session,

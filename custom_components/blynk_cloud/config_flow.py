@@ -93,13 +93,13 @@ _TEXT = TextSelector()
 
 
 class InvalidInputError(Exception):
-    """A failed validation, shown on the form as `error` on `field`."""
+    """A failed validation, shown on the form as `error` on `form_field`."""
 
-    def __init__(self, error: str, field: str = "base", **placeholders: str) -> None:
+    def __init__(self, error: str, form_field: str = "base", **placeholders: str) -> None:
         """Name the translated error and where it shows."""
         super().__init__(error)
         self.error = error
-        self.field = field
+        self.field = form_field
         self.placeholders = placeholders
 
 
@@ -575,7 +575,7 @@ class BlynkOptionsFlow(CombineOptionsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose the entity, and number bounds and step where the template gives none."""
-        assert self._key is not None  # noqa: S101 - set by the previous step
+        assert self._key is not None  # set by the previous step
         current = self.config_entry.options.get(CONF_DATASTREAMS, {})
         errors: dict[str, str] = {}
         datastream = _datastream_for(self.config_entry, self._key)

@@ -78,12 +78,12 @@ class BlynkDatastreamEntity(BlynkEntity[BlynkValuesCoordinator]):
         runtime: BlynkRuntimeData,
         device: BlynkDevice,
         datastream: Datastream,
-        override: Override,
+        user_override: Override,
     ) -> None:
         """Name the entity after the datastream (its alias, made for voice assistants)."""
         super().__init__(runtime.values, runtime, device)
         self.datastream = datastream
-        self.override = override
+        self.override = user_override
         self._attr_unique_id = runtime.backend.unique_id(device, datastream)
         self._attr_name = datastream.alias or datastream.label
         self._attr_entity_registry_enabled_default = (

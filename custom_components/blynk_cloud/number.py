@@ -32,15 +32,17 @@ class BlynkNumber(BlynkDatastreamEntity, NumberEntity):
         runtime: BlynkRuntimeData,
         device: BlynkDevice,
         datastream: Datastream,
-        override: Override,
+        user_override: Override,
     ) -> None:
         """Take bounds, step and unit from the options, else the template."""
-        super().__init__(runtime, device, datastream, override)
-        low, high, step = number_bounds(datastream, override)
+        super().__init__(runtime, device, datastream, user_override)
+        low, high, step = number_bounds(datastream, user_override)
         self._attr_native_min_value = low
         self._attr_native_max_value = high
         self._attr_native_step = step
-        self._attr_mode = NumberMode.AUTO if is_bounded(datastream, override) else NumberMode.BOX
+        self._attr_mode = (
+            NumberMode.AUTO if is_bounded(datastream, user_override) else NumberMode.BOX
+        )
         self._integer = datastream.type is not DatastreamType.DOUBLE
         spec = unit_spec(datastream)
         self._attr_native_unit_of_measurement = spec.unit

@@ -87,10 +87,10 @@ class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
         runtime: BlynkRuntimeData,
         device: BlynkDevice,
         datastream: Datastream,
-        override: Override,
+        user_override: Override,
     ) -> None:
         """Take unit, device class and state class from the datastream's units."""
-        super().__init__(runtime, device, datastream, override)
+        super().__init__(runtime, device, datastream, user_override)
         self._numeric = datastream.type in NUMERIC
         self._options: dict[int, str] = {}
         if datastream.type in (DatastreamType.INT, DatastreamType.DOUBLE):

@@ -535,7 +535,7 @@ async def _batch_update(call: ServiceCall) -> ServiceResponse:
         )
     fields: list[str] = call.data[ATTR_FIELDS]
     updates: list[list[Any]] = call.data[ATTR_UPDATES]
-    if len(fields) < 2 or fields[0] != "deviceId":  # noqa: PLR2004 - deviceId and a label
+    if len(fields) < 2 or fields[0] != "deviceId":  # deviceId and a label
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="batch_update_fields",
@@ -762,7 +762,7 @@ def _location(raw: Any) -> Location:
         latitude, longitude = _number(raw[ATTR_LATITUDE]), _number(raw[ATTR_LONGITUDE])
     except KeyError, _UnfitValueError:
         raise _UnfitValueError("value_not_location") from None
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # noqa: PLR2004
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise _UnfitValueError("value_not_location")
     return Location(latitude=latitude, longitude=longitude)
 

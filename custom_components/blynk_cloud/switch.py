@@ -36,11 +36,11 @@ class BlynkSwitch(BlynkDatastreamEntity, SwitchEntity):
         runtime: BlynkRuntimeData,
         device: BlynkDevice,
         datastream: Datastream,
-        override: Override,
+        user_override: Override,
     ) -> None:
         """Work out the on and off values."""
-        super().__init__(runtime, device, datastream, override)
-        self._on, self._off = on_off_values(datastream, override)
+        super().__init__(runtime, device, datastream, user_override)
+        self._on, self._off = on_off_values(datastream, user_override)
 
     @property
     @override

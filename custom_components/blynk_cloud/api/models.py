@@ -70,7 +70,7 @@ def parse_value(raw: Any) -> Value | None:
         return raw
     if (
         isinstance(raw, list)
-        and len(raw) == 2  # noqa: PLR2004
+        and len(raw) == 2
         and all(isinstance(part, _NUMBERS) and not isinstance(part, bool) for part in raw)
     ):
         return Location(latitude=float(raw[1]), longitude=float(raw[0]))

@@ -92,7 +92,7 @@ class BlynkPlatformClient(BlynkHttp):
         async with self._token_lock:
             if self._access_token is None or self._clock() >= self._expires_at:
                 await self._renew()
-            assert self._access_token is not None  # noqa: S101 - set by _renew
+            assert self._access_token is not None  # set by _renew
             return self._access_token
 
     async def _renew_rejected(self, rejected: str) -> None:
