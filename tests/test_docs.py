@@ -1,12 +1,10 @@
-"""The documentation's promises: README examples valid, quality scale complete."""
+"""The documentation's promises: the quality scale complete, the commands on the first screen.
+
+The README's examples run in tests/test_readme.py.
+"""
 
 from pathlib import Path
-import re
-from typing import Any
 
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
-from homeassistant.setup import async_setup_component
 import pytest
 import yaml
 
@@ -14,9 +12,6 @@ from custom_components.blynk_cloud.const import DOMAIN
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS: list[Any] = [
-    yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)
-]
 QUALITY_RULES = {
     "bronze": [
         "action-setup", "appropriate-polling", "brands", "common-modules",
@@ -41,38 +36,6 @@ QUALITY_RULES = {
     ],
     "platinum": ["async-dependency", "inject-websession", "strict-typing"],
 }  # fmt: skip
-
-
-def _action_steps(block: Any) -> list[dict[str, Any]]:
-    """The `blynk_cloud.*` action calls of a README example, standalone or in a script."""
-    steps = block.get("sequence", [block]) if isinstance(block, dict) else []
-    return [step for step in steps if str(step.get("action", "")).startswith(f"{DOMAIN}.")]
-
-
-async def test_action_examples_match_the_schemas(hass: HomeAssistant) -> None:
-    assert await async_setup_component(hass, DOMAIN, {})
-    registered = hass.services.async_services_for_domain(DOMAIN)
-    steps = [step for block in BLOCKS for step in _action_steps(block)]
-    assert {step["action"].split(".")[1] for step in steps} == set(registered)
-    for step in steps:
-        registered[step["action"].split(".")[1]].schema(step["data"])
-    scripts = [block for block in BLOCKS if isinstance(block, dict) and "sequence" in block]
-    for script in scripts:
-        cv.SCRIPT_SCHEMA(script["sequence"])
-
-
-async def test_automation_example_loads(hass: HomeAssistant) -> None:
-    automations = [block for block in BLOCKS if isinstance(block, dict) and "triggers" in block]
-    assert len(automations) == 1
-    assert await async_setup_component(hass, "automation", {"automation": automations})
-    await hass.async_block_till_done()
-    assert hass.states.get("automation.garden_lights_on_at_dusk") is not None
-
-
-def test_dashboard_example_is_a_card() -> None:
-    cards = [block for block in BLOCKS if isinstance(block, dict) and block.get("type")]
-    assert [card["type"] for card in cards] == ["vertical-stack"]
-    assert {card["type"] for card in cards[0]["cards"]} == {"map", "history-graph"}
 
 
 def test_quality_scale_is_complete() -> None:
