@@ -26,6 +26,8 @@ from homeassistant import bootstrap, config as ha_config, requirements
 from homeassistant.core import HomeAssistant
 import pytest
 
+from emulator import Emulator
+
 ROOT = Path(__file__).parent.parent
 CONFIGURATION = (ROOT / "config/configuration.yaml").read_text(encoding="utf-8")
 STOP_SECONDS = 10
@@ -139,7 +141,8 @@ class Develop:
         shutil.copy(ROOT / "config/configuration.yaml", folder / "config/configuration.yaml")
         (folder / ".venv").symlink_to(ROOT / ".venv")
         self.folder = folder
-        self.ha_port, self.emulator_port, self.other_port = _free_ports(3)
+        servers = len(Emulator("demo").regions)  # one per region and white-label server
+        self.ha_port, self.emulator_port, *self.other_ports = _free_ports(1 + servers)
         self.log_path = folder / "develop.log"
         self._log: IO[str] | None = None
         self.process: subprocess.Popen[str] | None = None
@@ -149,7 +152,7 @@ class Develop:
             **os.environ,
             "HA_PORT": str(self.ha_port),
             "EMULATOR_PORT": str(self.emulator_port),
-            "EMULATOR_OTHER_PORTS": str(self.other_port),
+            "EMULATOR_OTHER_PORTS": ",".join(map(str, self.other_ports)),
             "PYTHON": sys.executable,
         }
         self._log = self.log_path.open("w")
@@ -232,10 +235,9 @@ def test_develop_serves_on_127_0_0_1_and_stops_on_ctrl_c(develop: Develop) -> No
     assert "Attempting install" not in output
     assert "client secret:" in output.split("Home Assistant:  http")[-1]  # in the banner
 
-    assert _answers(f"http://127.0.0.1:{develop.ha_port}/")
-    assert _answers(f"http://127.0.0.1:{develop.emulator_port}/")
-    assert _answers(f"http://127.0.0.1:{develop.other_port}/")
-    for port in (develop.ha_port, develop.emulator_port, develop.other_port):
+    ports = [develop.ha_port, develop.emulator_port, *develop.other_ports]
+    for port in ports:
+        assert _answers(f"http://127.0.0.1:{port}/"), port
         assert _listening(port) == ["0100007F"], port  # 127.0.0.1 only
     # The HTTP settings are the confirmed ones: nothing on trial, nothing to revert.
     stored = json.loads((develop.folder / "config/.storage/http").read_text())["data"]
@@ -247,7 +249,7 @@ def test_develop_serves_on_127_0_0_1_and_stops_on_ctrl_c(develop: Develop) -> No
     assert develop.stop_within(signal.SIGINT, group=True) < STOP_SECONDS
     assert develop.process is not None
     assert develop.process.returncode == 130
-    for port in (develop.ha_port, develop.emulator_port, develop.other_port):
+    for port in ports:
         assert _listening(port) == []
 
 

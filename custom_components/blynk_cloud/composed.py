@@ -81,11 +81,13 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """A RANGE part's bounds: the part's, the options', the template's, else the role's."""
         datastream = self._datastreams[role]
         part = self.part(role)
-        override = self.runtime.override(self.device, datastream)
+        user_override = self.runtime.override(self.device, datastream)
         default = ROLES[self.composition.platform][role].default_range or (0.0, 100.0)
-        low = next(v for v in (part.min, override.min, datastream.min, default[0]) if v is not None)
+        low = next(
+            v for v in (part.min, user_override.min, datastream.min, default[0]) if v is not None
+        )
         high = next(
-            v for v in (part.max, override.max, datastream.max, default[1]) if v is not None
+            v for v in (part.max, user_override.max, datastream.max, default[1]) if v is not None
         )
         return low, high
 
@@ -167,9 +169,13 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """A SETTING part's bounds, where the part, the options or the template give them."""
         datastream = self._datastreams[role]
         part = self.part(role)
-        override = self.runtime.override(self.device, datastream)
-        low = next((v for v in (part.min, override.min, datastream.min) if v is not None), None)
-        high = next((v for v in (part.max, override.max, datastream.max) if v is not None), None)
+        user_override = self.runtime.override(self.device, datastream)
+        low = next(
+            (v for v in (part.min, user_override.min, datastream.min) if v is not None), None
+        )
+        high = next(
+            (v for v in (part.max, user_override.max, datastream.max) if v is not None), None
+        )
         return low, high
 
     # Writes

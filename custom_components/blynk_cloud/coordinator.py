@@ -113,12 +113,12 @@ class BlynkRuntimeData:
         Unless the user chose an entity for the datastream, or keeps the datastreams'
         entities: then as `mapping.decide` says.
         """
-        override = self.override(device, datastream)
-        if override.entity is EntityKind.AUTO and datastream.pin in pins_of(
+        user_override = self.override(device, datastream)
+        if user_override.entity is EntityKind.AUTO and datastream.pin in pins_of(
             self.compositions(device)
         ):
             return Decision(EntityKind.NONE, "part of a combined entity")
-        return decide(datastream, override)
+        return decide(datastream, user_override)
 
     def entity_kinds(self) -> Iterator[tuple[BlynkDevice, Datastream, EntityKind]]:
         """Every datastream of every device, with the entity it becomes."""

@@ -33,7 +33,13 @@ def test_region_ports_put_the_default_region_first() -> None:
         "raymote.raypak.com": 9003,
         "microclimate.blynk.cc": 9004,
     }
-    assert cli.region_ports(emu, 9000, [9500, 9600])["dashboard.windmillair.com"] == 9601
+    assert cli.region_ports(emu, 9000, [9500]) == {
+        "fra1": 9000,
+        "ny3": 9500,
+        "dashboard.windmillair.com": 9501,
+        "raymote.raypak.com": 9502,
+        "microclimate.blynk.cc": 9503,
+    }
     scenario = tiny_scenario(regions=["sgp1", "blr1"], default_region="blr1")
     assert cli.region_ports(Emulator(scenario), 7000) == {"blr1": 7000, "sgp1": 7001}
 

@@ -148,7 +148,7 @@ def _as_location(raw: Any) -> Location:
             parts = json.loads(text) if text.startswith("[") else text.split(",")
         except ValueError:
             parts = None
-    if isinstance(parts, list) and len(parts) == 2:  # noqa: PLR2004 - [lon, lat]
+    if isinstance(parts, list) and len(parts) == 2:  # [lon, lat]
         try:
             longitude, latitude = (float(_as_number(part)) for part in parts)
         except BlynkResponseError:
