@@ -284,8 +284,8 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """The Device API cannot tell whether a new token is this entry's device: ask."""
         entry = self._existing_entry()
-        assert entry is not None  # noqa: S101 - a reauth or reconfigure flow
-        assert self._pending is not None  # noqa: S101 - set before
+        assert entry is not None  # a reauth or reconfigure flow
+        assert self._pending is not None  # set before
         if user_input is not None:
             return self.async_update_reload_and_abort(entry, data=self._pending)
         found = DeviceIdentity.read_data(self._pending)
@@ -669,7 +669,7 @@ def _choice_errors(datastream: Datastream | None, choice: Mapping[str, Any]) -> 
     if step is not None and datastream.type in _WHOLE_NUMBERS and not float(step).is_integer():
         # Blynk skips a fraction sent to a whole-number datastream: no step may offer one.
         return {CONF_STEP: "step_not_integer"}
-    override = Override(min=low, max=high)
-    if choice.get(CONF_ENTITY) == EntityKind.SELECT and not enum_options(datastream, override):
+    bounds = Override(min=low, max=high)
+    if choice.get(CONF_ENTITY) == EntityKind.SELECT and not enum_options(datastream, bounds):
         return {CONF_ENTITY: "select_without_options"}
     return {}

@@ -100,7 +100,7 @@ class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
             self._attr_state_class = spec.state_class
         elif datastream.type is DatastreamType.ENUM:
             # Without labels or bounds there is no option list: the values show as numbers.
-            self._options = enum_options(datastream, override)
+            self._options = enum_options(datastream, user_override)
             if self._options:
                 self._attr_device_class = SensorDeviceClass.ENUM
                 self._attr_options = list(self._options.values())
