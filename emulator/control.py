@@ -1,6 +1,7 @@
 """The control API under ``/_emulator/`` (not Blynk): drive the emulator over HTTP.
 
-Every site serves it; it is never logged and never faulted. Each route calls the
+Every site serves it; it is never logged and never faulted (the export files it serves
+for Blynk's export links are: see ``middleware``). Each route calls the
 matching :class:`~emulator.model.Emulator` method, so behaviour has one
 implementation. Bodies are JSON; errors answer ``{"error": {"message": ...}}`` with
 404 (unknown device, client...) or 400 (invalid input).

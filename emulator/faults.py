@@ -3,7 +3,7 @@
 A :class:`Fault` is queued with a count and an optional path prefix and method
 (:meth:`FaultQueue.add`); each matching request consumes one use, after the first
 ``skip`` matching requests (answered normally). Control paths (``/_emulator/``) are
-never faulted.
+never faulted, except the export files they serve for Blynk's export links.
 
 Inferences: the bodies of fault answers use Blynk's ``{"error": {"message": ...}}``
 shape with ``Too many requests.`` (429), ``Internal server error.`` (500),

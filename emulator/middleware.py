@@ -11,6 +11,9 @@ Documented: the Device HTTPS API's 308 with ``Content-Length: 0`` and ``Location
 Inferences: the Platform API and the token endpoint redirect the same way, for
 valid credentials only (unknown, wrong or expired credentials get the normal
 authentication error).
+
+Export files (``/_emulator/exports/``) stand for the file host that Blynk's export links point
+at: they are faulted and logged like Blynk's own paths, not like the control API.
 """
 
 import asyncio
@@ -20,6 +23,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from . import device_api, oauth, platform_auth
+from .device_export import EXPORTS_PATH
 from .appkeys import REGION_KEY, URL_FOR_KEY, emulator_of
 from .errors import ApiError, error_response
 from .faults import MALFORMED_BODY, Fault
@@ -33,7 +37,7 @@ _BODYLESS = frozenset({204, 304})
 @web.middleware
 async def emulator_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Fault, redirect, answer and record a request; control requests pass through."""
-    if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
+    if _is_control(request.path):
         return await handler(request)
     emu = emulator_of(request)
     status = 0
@@ -58,6 +62,13 @@ async def emulator_middleware(request: web.Request, handler: Handler) -> web.Str
                 region=request.app[REGION_KEY],
             )
         )
+
+
+def _is_control(path: str) -> bool:
+    """A control path: not Blynk's. Export files stand for Blynk's file host, so they are not."""
+    if path.startswith(EXPORTS_PATH + "/"):
+        return False
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
 async def _answer(

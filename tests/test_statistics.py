@@ -16,6 +16,7 @@ from homeassistant.components.recorder.statistics import (
     async_import_statistics,
     statistics_during_period,
 )
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -37,6 +38,7 @@ from custom_components.blynk_cloud.api import HistoryPoint
 from custom_components.blynk_cloud.const import CONF_HISTORY_DAYS, DOMAIN
 from custom_components.blynk_cloud.statistics import Pacer, StatisticsImporter, hourly
 from emulator import Emulator, Fault
+from emulator.device_export import EXPORTS_PATH
 from tests.conftest import setup_entry
 
 TEMPERATURE = "sensor.garden_weather_temperature"
@@ -302,6 +304,32 @@ async def test_device_mode_imports_on_request(
             return_response=True,
         )
     assert err.value.translation_key == "export_too_long"
+
+
+async def test_a_refused_export_file_asks_for_no_new_credentials(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+) -> None:
+    """An export file goes without credentials: its refusal (an expired link) starts no reauth."""
+    entry = await setup_entry(hass, device_entry)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), entry.entry_id
+    )
+    emulator.inject(Fault.forbidden(), path=EXPORTS_PATH)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "import_statistics",
+            {"device_id": device.id, "start": dt_util.utcnow() - timedelta(days=2)},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "api_error"
+    await hass.async_block_till_done()
+    assert not any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    assert entry.state is ConfigEntryState.LOADED
 
 
 @pytest.mark.parametrize(

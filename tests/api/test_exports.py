@@ -10,10 +10,11 @@ from aiohttp import web
 import pytest
 
 from custom_components.blynk_cloud.api import (
+    BlynkAuthError,
     BlynkDeviceClient,
-    BlynkNotFoundError,
     BlynkRegionRedirectError,
     BlynkResponseError,
+    BlynkServerError,
     DatastreamType,
     exports,
     http,
@@ -114,9 +115,13 @@ async def linker(socket_enabled: None) -> AsyncIterator[tuple[str, dict[str, str
     async def file(request: web.Request) -> web.Response:
         return web.Response(body=CSV.encode())
 
+    async def refused(request: web.Request) -> web.Response:
+        return web.Response(status=int(request.match_info["status"]), text="<Error/>")
+
     app = web.Application()
     app.router.add_get("/external/api/data/get", data_get)
     app.router.add_get("/files/export.csv", file)
+    app.router.add_get("/refused/{status}", refused)
     async with serving(app) as url:
         yield url, links
 
@@ -133,8 +138,18 @@ async def test_downloads(
     links["link"] = f"{url}/files/export.csv"
     assert len(await client.export("v1", "DAY", DatastreamType.DOUBLE)) == 2
     links["link"] = f"{url}/files/missing.csv"
-    with pytest.raises(BlynkNotFoundError, match="GET export file: HTTP 404"):
+    with pytest.raises(BlynkResponseError, match="GET export file: HTTP 404"):
         await client.export("v1", "DAY")
+    # No credentials went with the download: a refused one is not a credential problem.
+    for status, error in (
+        (401, BlynkResponseError),
+        (403, BlynkResponseError),
+        (503, BlynkServerError),
+    ):
+        links["link"] = f"/refused/{status}"
+        with pytest.raises(error, match=f"GET export file: HTTP {status}$") as refused:
+            await client.export("v1", "DAY")
+        assert not isinstance(refused.value, BlynkAuthError)
     links["link"] = "http://elsewhere.example/files/export.csv"
     with pytest.raises(BlynkRegionRedirectError, match="another server"):
         await client.export("v1", "DAY")

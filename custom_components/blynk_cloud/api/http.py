@@ -149,12 +149,13 @@ class BlynkHttp:
         `request` names it in messages (the URL may carry what the server put in it).
         """
         self.stats.requests += 1
-        status, headers, payload = await self._exchange(
-            "GET", url, request, limit=MAX_DOWNLOAD_BYTES
-        )
+        status, _, payload = await self._exchange("GET", url, request, limit=MAX_DOWNLOAD_BYTES)
         if status != HTTPStatus.OK:
+            # No credentials went with it, so a refusal (an expired link, say) is no credential
+            # problem: it never asks the user for new ones.
             self.stats.failures += 1
-            raise self._error(request, "", status, headers, payload)
+            failed = status >= HTTPStatus.INTERNAL_SERVER_ERROR
+            raise (BlynkServerError if failed else BlynkResponseError)(f"{request}: HTTP {status}")
         return payload
 
     async def _exchange(
