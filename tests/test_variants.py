@@ -34,9 +34,13 @@ from emulator import Emulator, EmulatorServer
 from emulator.variants import VARIANTS
 from tests.conftest import DEMO, OAUTH_CLIENT, ORGANIZATION, advance, demo_device, setup_entry
 
+NOT_READ = frozenset({"v2_shape"})
+"""Variants of requests the integration never makes (values are read in batches, not with the
+v2 read of one device): under them it would run the same paths again."""
 CASES = [
     pytest.param(variant.name, reading.name, id=f"{variant.name}={reading.name}")
     for variant in VARIANTS
+    if variant.name not in NOT_READ
     for reading in variant.readings
 ]
 CABIN = demo_device("Cabin weather")  # region ny3

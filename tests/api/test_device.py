@@ -104,13 +104,10 @@ async def test_upload_interrupted(device: BlynkDeviceClient, emulator: Emulator)
     assert err.value.accepted == 0
 
 
-async def test_properties_and_events(device: BlynkDeviceClient, emulator: Emulator) -> None:
+async def test_properties(device: BlynkDeviceClient, emulator: Emulator) -> None:
     await device.set_property("v1", "color", "#00FF00")
     await device.set_property("v1", "label", "Outside")
-    await device.log_event("frost_warning", "Below zero")
-    await device.log_event("frost_warning")
     assert emulator.properties[(1, 1)] == {"color": "#00FF00", "label": "Outside"}
-    assert emulator.events == [(1, "frost_warning", "Below zero"), (1, "frost_warning", None)]
 
 
 async def test_list_property(

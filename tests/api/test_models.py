@@ -85,7 +85,7 @@ def test_datastream_pins() -> None:
         (Device.from_json, {"id": 1, "name": 5, "templateId": 1, "orgId": 1}),
         (Template.from_json, {"name": "x"}),
         (HistoryPoint.from_json, {"createdAt": 1}),
-        (DatastreamValue.list_from_json, {"data": []}),
+        (parse_batch_values, [{"deviceId": 1, "data": []}]),
         (Page.from_json, {"content": {}, "totalElements": 1}),
         (AccessToken.from_json, {"access_token": "a", "expires_in": "soon"}),
         (AccessToken.from_json, {"expires_in": 60}),
@@ -112,7 +112,7 @@ def test_optional_fields() -> None:
     template = Template.from_json({"id": 1, "name": "T", "templateIds": "TMPL"})
     assert template.codes == ()
     value = DatastreamValue.from_json({"dataStreamId": 1, "pin": "V1"})
-    assert (value.pin, value.value, value.updated_at) == ("v1", None, None)
+    assert (value.pin, value.raw, value.updated_at) == ("v1", None, None)
     assert value == DatastreamValue(1, "v1", None, updated_at=5)  # updatedAt is not compared
 
 
@@ -223,9 +223,9 @@ def test_a_malformed_value_is_kept_as_sent() -> None:
     item = DatastreamValue.from_json({"dataStreamId": 1, "pin": "v1", "value": {"x": 1}})
     assert item.raw == {"x": 1}
     with pytest.raises(BlynkResponseError):
-        _ = item.value
+        coerce_value(item.raw, None)
     with pytest.raises(BlynkResponseError):
-        item.value_as(DatastreamType.STRING)
+        coerce_value(item.raw, DatastreamType.STRING)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from custom_components.blynk_cloud.api import (
     BlynkChunkError,
     BlynkInvalidCredentialsError,
     BlynkInvalidValueError,
-    BlynkNotFoundError,
     BlynkPlatformClient,
     BlynkRateLimitError,
     BlynkScopeError,
@@ -75,11 +74,7 @@ async def test_devices_all_pages(platform: BlynkPlatformClient, emulator: Emulat
     assert emulator.count(DEVICES) == 3
 
 
-async def test_device_info_online_and_template(
-    platform: BlynkPlatformClient, emulator: Emulator
-) -> None:
-    device = await platform.device(1)
-    assert (device.id, device.template_id) == (1, 353)
+async def test_online_and_template(platform: BlynkPlatformClient, emulator: Emulator) -> None:
     assert await platform.device_online(1) is True
     emulator.set_online(1, False)
     assert await platform.devices_online([1, 2]) == {1: False, 2: True}
@@ -98,25 +93,6 @@ async def test_device_info_online_and_template(
         max=85.0,
         writable=False,
     )
-
-
-async def test_unknown_device(platform: BlynkPlatformClient) -> None:
-    with pytest.raises(BlynkNotFoundError, match="Device with identifier 999 is not found"):
-        await platform.device(999)
-
-
-@pytest.mark.parametrize("shape", ["object", "list"])
-async def test_device_values_both_shapes(
-    platform: BlynkPlatformClient, emulator: Emulator, shape: str
-) -> None:
-    scenario = copy.deepcopy(DEMO)
-    scenario["v2_shape"] = shape
-    emulator.load(scenario)
-    emulator.set_value(3, "v0", [13.38886, 52.517037])
-    values = {value.pin: value for value in await platform.device_values(3)}
-    assert values["v0"].value == Location(latitude=52.517037, longitude=13.38886)
-    only = await platform.device_values(1, [1])
-    assert [value.datastream_id for value in only] == [1]
 
 
 async def test_batch_values_ten_devices_a_request(emulator: Emulator, socket_enabled: None) -> None:

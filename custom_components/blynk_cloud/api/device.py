@@ -206,13 +206,6 @@ class BlynkDeviceClient(BlynkHttp):
         self.same_service(str(url), request)
         return await self.fetch(url, request)
 
-    async def log_event(self, code: str, description: str | None = None) -> None:
-        """Log an event of the template."""
-        query = [("code", code)]
-        if description:
-            query.append(("description", description))
-        await self._call("logEvent", query)
-
 
 def _query_value(value: Value | float) -> str:
     if isinstance(value, bool):

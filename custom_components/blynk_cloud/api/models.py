@@ -339,18 +339,9 @@ class DatastreamValue:
     datastream_id: int
     pin: str
     raw: Any
-    """The value as the server sent it (JSON); `value_as` reads it by the datastream's type."""
+    """The value as the server sent it (JSON); `coerce_value` reads it by the datastream's type."""
     updated_at: int | None = field(default=None, compare=False)
     """Epoch milliseconds of the last report. Not compared: an unchanged value is unchanged."""
-
-    @property
-    def value(self) -> Value | None:
-        """The value as its JSON shape says (BlynkResponseError if it has none we know)."""
-        return parse_value(self.raw)
-
-    def value_as(self, kind: DatastreamType | None) -> Value | None:
-        """The value read as the datastream's type (see `coerce_value`)."""
-        return coerce_value(self.raw, kind)
 
     @classmethod
     def from_json(cls, data: Any) -> DatastreamValue:
@@ -365,13 +356,6 @@ class DatastreamValue:
             raw=obj.get("value"),
             updated_at=_opt_int(obj, "updatedAt"),
         )
-
-    @classmethod
-    def list_from_json(cls, data: Any) -> list[DatastreamValue]:
-        """Parse the v2 read: documented both as `{"dataStreams": [...]}` and as a bare list."""
-        if isinstance(data, Mapping):
-            data = data.get("dataStreams")
-        return [cls.from_json(item) for item in _list(data, "datastream values")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,9 +450,13 @@ def parse_datastreams(data: Any) -> list[Datastream]:
 
 def parse_batch_values(data: Any) -> dict[int, list[DatastreamValue]]:
     """Parse a batch read: a list of `{"deviceId", "dataStreams": [...]}`."""
+    devices = [_object(item, "device values") for item in _list(data, "batch of devices")]
     return {
-        _int(_object(item, "device values"), "deviceId"): DatastreamValue.list_from_json(item)
-        for item in _list(data, "batch of devices")
+        _int(device, "deviceId"): [
+            DatastreamValue.from_json(item)
+            for item in _list(device.get("dataStreams"), "datastream values")
+        ]
+        for device in devices
     }
 
 

@@ -156,11 +156,6 @@ class BlynkPlatformClient(BlynkHttp):
             list(unique.values()), listing.complete and len(unique) == len(listing.items)
         )
 
-    async def device(self, device_id: int) -> Device:
-        """One device."""
-        response = await self._call("GET", f"{_API}/device", query=_id("deviceId", device_id))
-        return Device.from_json(response.json())
-
     async def device_online(self, device_id: int) -> bool:
         """Whether the device is connected now."""
         response = await self._call(
@@ -198,14 +193,6 @@ class BlynkPlatformClient(BlynkHttp):
             "GET", f"{_API}/template/datastreams", query=_id("templateId", template_id)
         )
         return parse_datastreams(response.json())
-
-    async def device_values(
-        self, device_id: int, datastream_ids: Sequence[int] = ()
-    ) -> list[DatastreamValue]:
-        """Current values of one device (v2 read)."""
-        query = [*_id("deviceId", device_id), *_ids("dataStreamIds", datastream_ids)]
-        response = await self._call("GET", "/api/v2/organization/device/datastreams", query=query)
-        return DatastreamValue.list_from_json(response.json())
 
     async def batch_values(
         self, device_ids: Sequence[int], datastream_ids: Sequence[int] = ()
