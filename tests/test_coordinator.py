@@ -183,6 +183,7 @@ async def test_devices_added_and_removed_at_runtime(
     freezer: FrozenDateTimeFactory,
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     entry = await setup_entry(hass, organization_entry)
     new = copy.deepcopy(next(d for d in DEMO["devices"] if d["id"] == 1))
@@ -206,6 +207,8 @@ async def test_devices_added_and_removed_at_runtime(
     assert "Living room relays" not in names
     assert entity_registry.async_get("switch.living_room_relays_relay_1") is None
     assert entry.state is ConfigEntryState.LOADED
+    # Removed as Home Assistant 2026.10 wants it: nothing deprecated was used.
+    assert "Detected that custom integration" not in caplog.text
 
 
 async def test_new_datastream_rediscovered_once(

@@ -337,6 +337,9 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
                 self._misses[entry.id] = self._misses.get(entry.id, 0) + 1
             if self._misses.get(entry.id, 0) >= DEVICE_REMOVAL_DISCOVERIES:
                 LOGGER.info("Blynk device %s is gone; removing it", entry.name)
+                # Since Home Assistant 2026.8 a device belongs to one config entry, so it is
+                # removed, not detached: async_update_device(remove_config_entry_id=...) is
+                # deprecated (device_registry.py of 2026.10).
                 registry.async_remove_device(entry.id)
                 del self._misses[entry.id]
                 removed |= entry.identifiers
