@@ -460,12 +460,18 @@ async def test_device_already_configured(
 
 
 async def test_device_of_an_organization_entry(
-    hass: HomeAssistant, blynk: EmulatorServer, organization_entry: MockConfigEntry
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    organization_entry: MockConfigEntry,
 ) -> None:
     """A device the organization entry has already: refused, never a second copy."""
     await setup_entry(hass, organization_entry)
+    emulator.clear_log()
     result = await submit(hass, await start(hass, Mode.DEVICE), device_input(blynk))
 
+    # What the organization's discovery knows tells: its devices are not listed again.
+    assert emulator.count("/api/v1/organization/devices") == 0
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "device_in_organization"
     assert result["description_placeholders"] == {
@@ -483,21 +489,59 @@ async def test_device_of_an_organization_entry(
     assert result["title"] == GREENHOUSE["name"]
 
 
-async def test_device_entry_when_the_organization_cannot_tell(
+async def test_device_entry_of_a_device_the_organization_has_not_discovered(
     hass: HomeAssistant,
     blynk: EmulatorServer,
     emulator: Emulator,
     organization_entry: MockConfigEntry,
 ) -> None:
-    """The organization entry cannot list its devices now: the device entry is not held up.
+    """A device added to the organization after its latest discovery: the flow cannot tell.
 
-    Its next discovery says so when the device turns out to be a copy (tests/test_issues.py).
+    The organization's next discovery says so when the device is a copy (tests/test_issues.py).
     """
     await setup_entry(hass, organization_entry)
     await setup_entry(hass, relays_entry(blynk))  # loaded too, and no organization
-    emulator.inject(Fault.server_error(), path="/api/v1/organization/devices")
-    result = await submit(hass, await start(hass, Mode.DEVICE), device_input(blynk))
+    shed = copy.deepcopy(GARDEN) | {"id": 42, "name": "Shed weather", "token": "S" * 32}
+    emulator.add_device(shed)
+    result = await submit(
+        hass, await start(hass, Mode.DEVICE), device_input(blynk, **{CONF_TOKEN: shed["token"]})
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("source", "token"),
+    [
+        ("reauth", RELAYS["token"]),  # the entry's own token
+        ("reconfigure", RELAYS["token"]),
+        ("reauth", GARDEN["token"]),  # another token, of a device the API cannot tell apart
+    ],
+    ids=["reauth", "reconfigure", "reauth_another_token"],
+)
+async def test_reauth_and_reconfigure_of_a_device_of_an_organization_entry(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    organization_entry: MockConfigEntry,
+    source: str,
+    token: str,
+) -> None:
+    """A device entry's token of a device the organization entry has: refused, with why."""
+    await setup_entry(hass, organization_entry)
+    relays = relays_entry(blynk)  # made before the organization entry (an entry of old)
+    relays.add_to_hass(hass)
+    result = await start_flow(hass, relays, source)
+
+    typed = {CONF_TOKEN: token} if source == "reauth" else device_input(blynk, token=token)
+    result = await submit(hass, result, typed)
+
+    device = RELAYS if token == RELAYS["token"] else GARDEN
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "device_in_organization"
+    assert result["description_placeholders"] == {
+        "organization": ORGANIZATION["name"],
+        "device": device["name"],
+    }
+    assert relays.data[CONF_TOKEN] == RELAYS["token"]
 
 
 # Reauth

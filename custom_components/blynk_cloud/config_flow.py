@@ -75,7 +75,7 @@ from .const import (
     MIN_SCAN_INTERVAL,
     Mode,
 )
-from .coordinator import BlynkConfigEntry
+from .coordinator import BlynkConfigEntry, async_organization_devices
 from .identity import DeviceIdentity, Match
 from .mapping import COMPATIBLE_KINDS, EntityKind, Override, enum_options
 
@@ -253,7 +253,7 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_configured()
             self._abort_if_configured(data, validated.unique_id)
             if mode is Mode.DEVICE:
-                await self._abort_if_in_organization(data[CONF_TOKEN])
+                self._abort_if_in_organization(data[CONF_TOKEN])
             return self.async_create_entry(title=validated.title, data=data)
         if mode is Mode.ORGANIZATION:
             if organization_id(validated.unique_id) != organization_id(entry.unique_id):
@@ -274,9 +274,12 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
                         },
                     )
                 case Match.UNSURE:
+                    self._abort_if_in_organization(data[CONF_TOKEN])
                     self._pending = data
                     return await self.async_step_confirm_device()
         self._abort_if_configured(data, validated.unique_id)
+        if mode is Mode.DEVICE:
+            self._abort_if_in_organization(data[CONF_TOKEN])
         return self.async_update_reload_and_abort(entry, data=data)
 
     async def async_step_confirm_device(
@@ -301,34 +304,19 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
             if other is not current and _same_account(other, data, unique_id):
                 raise AbortFlow("already_configured")
 
-    async def _abort_if_in_organization(self, token: str) -> None:
+    def _abort_if_in_organization(self, token: str) -> None:
         """An organization entry has this device already: a device entry would copy it.
 
-        Blynk lists every device of an organization with its token; only digests are compared.
+        What the organization's latest discovery listed is compared, by token digest; a device
+        it has not listed yet is told by its next discovery (a repair issue).
         """
         digest = token_digest(token)
-        entries: list[BlynkConfigEntry] = self.hass.config_entries.async_loaded_entries(DOMAIN)
-        for entry in entries:
-            if entry.data[CONF_MODE] != Mode.ORGANIZATION:
-                continue
-            client: BlynkPlatformClient = entry.runtime_data.backend.client
-            try:
-                listing = await client.devices(
-                    include_sub_organizations=entry.options.get(
-                        CONF_INCLUDE_SUB_ORGANIZATIONS, False
-                    )
+        for entry, device in async_organization_devices(self.hass):
+            if device.token_digest == digest:
+                raise AbortFlow(
+                    "device_in_organization",
+                    description_placeholders={"organization": entry.title, "device": device.name},
                 )
-            except BlynkError:
-                continue  # cannot tell now: the device entry may be made
-            for device in listing.items:
-                if device.token_digest == digest:
-                    raise AbortFlow(
-                        "device_in_organization",
-                        description_placeholders={
-                            "organization": entry.title,
-                            "device": device.name,
-                        },
-                    )
 
     async def _validate(self, mode: Mode, data: Mapping[str, Any]) -> Validated:
         """Make a real call with the credentials; map each failure to an actionable error."""

@@ -351,6 +351,21 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
         return {**kept, **listed}
 
 
+@callback
+def async_organization_devices(
+    hass: HomeAssistant,
+) -> Iterator[tuple[BlynkConfigEntry, BlynkDevice]]:
+    """Every device that a loaded organization entry's latest discovery listed, with the entry.
+
+    Discovery knows each device's token digest: whoever asks costs Blynk no request.
+    """
+    entries: list[BlynkConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
+    for entry in entries:
+        if entry.runtime_data.backend.mode is Mode.ORGANIZATION:
+            for device in entry.runtime_data.discovery.data.values():
+                yield entry, device
+
+
 def follow_new_devices(
     coordinator: BlynkCoordinator[Mapping[int, Any]], discovery: BlynkDiscoveryCoordinator
 ) -> None:
