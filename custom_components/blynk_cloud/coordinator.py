@@ -24,6 +24,7 @@ from .api import BATCH_READ_DEVICES, Datastream, Value
 from .backend import Backend, BlynkDevice, Discovery, Values
 from .composition import Composition, fit, pins_of
 from .const import (
+    CONF_MODE,
     CONNECTIVITY_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
     DEVICE_REMOVAL_DISCOVERIES,
@@ -361,7 +362,7 @@ def async_organization_devices(
     """
     entries: list[BlynkConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
     for entry in entries:
-        if entry.runtime_data.backend.mode is Mode.ORGANIZATION:
+        if entry.data[CONF_MODE] == Mode.ORGANIZATION:
             for device in entry.runtime_data.discovery.data.values():
                 yield entry, device
 
