@@ -58,10 +58,15 @@ async def test_device_mode_pin_chosen_before_it_has_a_value(
     assert hass.states.get("sensor.garden_weather_v1").state == "21.5"
 
 
+@pytest.mark.parametrize("shape", ["typed", "text"])
 async def test_device_mode_location(
-    hass: HomeAssistant, device_entry: MockConfigEntry, emulator: Emulator
+    hass: HomeAssistant, device_entry: MockConfigEntry, emulator: Emulator, shape: str
 ) -> None:
-    """Device mode knows types only from values: a `[lon, lat]` pair is a position."""
+    """Device mode knows types only from values: a `[lon, lat]` pair is a position.
+
+    Also as text, from a server that sends every value as text.
+    """
+    emulator.variants.update({"value_shapes": shape})
     device_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
         device_entry, data={**device_entry.data, "token": demo_device("Car tracker")["token"]}
@@ -69,3 +74,30 @@ async def test_device_mode_location(
     await setup_entry(hass, device_entry)
     state = hass.states.get("device_tracker.garden_weather_v0")
     assert (state.attributes["latitude"], state.attributes["longitude"]) == (52.517037, 13.38886)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "number"),
+    [
+        ("123", "123", True),
+        ("-2.5e1", "-25.0", True),
+        ("true", "true", False),
+        ("NaN", "NaN", False),
+        ('{"a": 1}', '{"a": 1}', False),
+        ("12 kg", "12 kg", False),
+    ],
+)
+async def test_device_mode_numbers_sent_as_text(
+    hass: HomeAssistant,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    text: str,
+    shown: str,
+    number: bool,
+) -> None:
+    """A server that sends every value as text: a text that is a number is a number."""
+    emulator.variants.update({"value_shapes": "text"})
+    emulator.set_value(1, "v4", text)
+    await setup_entry(hass, device_entry)
+    state = hass.states.get("sensor.garden_weather_v4")
+    assert (state.state, "state_class" in state.attributes) == (shown, number)

@@ -245,18 +245,40 @@ async def test_device(
         blocking=True,
         return_response=True,
     )
+    # Also when every value comes as text: the numbers among them are numbers, with statistics.
     assert answer is not None
-    if emulator.variants.is_("value_shapes", "text"):
-        # The Device API names no types: values that come as text stay text, and text has
-        # no statistics (the user can still choose a number entity in the options).
-        assert answer == {"hours": 0, "entities": 0}
-    else:
-        assert answer["hours"] > 0
+    assert answer["hours"] > 0
 
     # Reauth: a token the server no longer knows asks the user
     emulator.remove_device(6)
     await poll()
     assert reauth_started(hass, entry)
+
+
+@pytest.mark.parametrize(
+    ("variant", "reading"),
+    [c for c in CASES if c.values[0] == "value_shapes" and c.values[1] != "one_malformed"],
+)
+async def test_device_mode_reads_numbers_sent_as_text(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    variant: str,
+    reading: str,
+) -> None:
+    """Device mode types a pin by its first value: numbers sent as text are numbers too.
+
+    Where the server sends numbers as numbers, text stays text.
+    """
+    emulator.set_value(1, "v4", "123")
+    await setup_entry(hass, device_entry)
+    temperature = hass.states.get("sensor.garden_weather_v1")
+    assert temperature.state == "21.5"
+    assert temperature.attributes["state_class"] == "measurement"
+    status = hass.states.get("sensor.garden_weather_v4")
+    assert status.state == "123"
+    assert ("state_class" in status.attributes) is (reading == "text")
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,10 @@ values (by pin) and connectivity the same way.
 from abc import ABC, abstractmethod
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+import json
 import time
 from typing import Any, override
 
@@ -349,6 +351,7 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
     async def discover(self) -> Discovery:
         # The latest poll already tells which pins exist: discovery costs no message.
         values = self._last_values if self._last_values is not None else await self._get_all()
+        all_text = _all_text(values)
         missing = [pin for pin in self._pins if pin not in values]
         if missing:
             try:
@@ -360,7 +363,7 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
             if pin in self._datastreams:
                 continue
             try:
-                kind = _type_of(raw, self._pins.get(pin, EntityKind.AUTO))
+                kind = self._type_of(pin, raw, all_text=all_text)
             except BlynkResponseError:
                 continue  # typed by its first readable value, not by a malformed one
             self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)
@@ -368,6 +371,10 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
             id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=dict(self._datastreams)
         )
         return Discovery({DEVICE_MODE_DEVICE_ID: device})
+
+    def _type_of(self, pin: str, raw: Any, *, all_text: bool) -> DatastreamType:
+        """The type of a pin's first value (see `_type_of`)."""
+        return _type_of(raw, self._pins.get(pin, EntityKind.AUTO), all_text=all_text)
 
     async def _get_all(self) -> dict[str, Any]:
         self._last_values = await self.client.get_all()
@@ -382,6 +389,12 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
             DEVICE_MODE_DEVICE_ID, self._name
         )
         types = {pin: ds.type for pin, ds in self._datastreams.items()}
+        all_text = _all_text(raw)
+        for pin, item in raw.items():
+            # A pin not typed yet is read as the discovery that follows will type it.
+            if pin not in types:
+                with suppress(BlynkResponseError):
+                    types[pin] = self._type_of(pin, item, all_text=all_text)
         values = self._read(device, raw, types)
         # A pin not typed yet whose value cannot be read stays unseen until it can be.
         return {
@@ -483,13 +496,17 @@ _KIND_TYPES = {
 }
 
 
-def _type_of(raw: Any, kind: EntityKind) -> DatastreamType:
+def _type_of(raw: Any, kind: EntityKind, *, all_text: bool) -> DatastreamType:
     """The type a device-mode value suggests; for text or no value, what the chosen entity needs.
 
-    The value is read as JSON: 21 is a number, `"21"` text (BlynkResponseError if neither).
+    The value is read as JSON: 21 is a number, `"21"` text (BlynkResponseError if neither),
+    unless the answer sent every value as text (`all_text`): then `"21"` is a number too.
     """
+    value = parse_value(raw)
+    if all_text and isinstance(value, str):
+        value = _held_in(value)
     # Blynk answers BOOLEAN datastreams with 1 and 0, so no value reads as a boolean here.
-    match parse_value(raw):
+    match value:
         case int():
             return DatastreamType.INT
         case float():
@@ -497,6 +514,29 @@ def _type_of(raw: Any, kind: EntityKind) -> DatastreamType:
         case Location():
             return DatastreamType.LOCATION
     return _KIND_TYPES.get(kind, DatastreamType.STRING)
+
+
+def _all_text(values: Mapping[str, Any]) -> bool:
+    """Whether an answer sent every value as text: then it sends numbers as text too.
+
+    Where numbers come as numbers, a text that holds one is text (a STRING datastream).
+    """
+    return all(isinstance(raw, str) for raw in values.values() if raw is not None)
+
+
+def _held_in(text: str) -> Value:
+    """The number or location a text holds as JSON (`"21.5"`, `"[13.4,52.5]"`), else the text."""
+    try:
+        value = parse_value(json.loads(text, parse_constant=_not_a_number))
+    except ValueError, BlynkResponseError:
+        return text
+    if isinstance(value, bool) or not isinstance(value, int | float | Location):
+        return text  # `"true"`, `"null"` and `"\"x\""` are text as they are
+    return value
+
+
+def _not_a_number(constant: str) -> None:
+    raise ValueError(constant)  # NaN and Infinity are no readings
 
 
 def _pin_order(item: tuple[str, object]) -> tuple[str, int]:
