@@ -24,6 +24,7 @@ DELETE   ``/_emulator/devices/{id}``                  remove a device
 POST     ``/_emulator/faults``                        Fault fields + ``count``, ``path``,
                                                       ``method``, ``skip``
 DELETE   ``/_emulator/faults``                        clear the faults
+POST     ``/_emulator/release``                       answer the requests a fault holds
 GET      ``/_emulator/requests``                      -> ``{"requests": [record...]}``
 DELETE   ``/_emulator/requests``                      clear the log
 GET      ``/_emulator/count``                         ``?path=&method=`` -> ``{"count"}``
@@ -200,6 +201,12 @@ async def inject(request: web.Request) -> web.StreamResponse:
     return web.json_response(_OK)
 
 
+async def release(request: web.Request) -> web.StreamResponse:
+    """Let the requests a fault holds (its delay) go on now."""
+    emulator_of(request).release()
+    return web.json_response(_OK)
+
+
 async def clear_faults(request: web.Request) -> web.StreamResponse:
     """Forget the queued faults."""
     emulator_of(request).clear_faults()
@@ -304,6 +311,7 @@ def add_routes(app: web.Application) -> None:
         ("DELETE", "/devices/{device_id}", remove_device),
         ("POST", "/faults", inject),
         ("DELETE", "/faults", clear_faults),
+        ("POST", "/release", release),
         ("GET", "/requests", requests),
         ("DELETE", "/requests", clear_log),
         ("GET", "/count", count),

@@ -12,6 +12,7 @@ malformed JSON body is a truncated device list.
 """
 
 from dataclasses import dataclass
+import math
 from typing import Any
 
 _DEFAULT_MESSAGES = {
@@ -27,7 +28,8 @@ MALFORMED_BODY = b'{"content":[{"id":1,"templateId":353,"name":"Garden'
 class Fault:
     """What a faulted request answers.
 
-    ``delay`` seconds pass first; then ``drop`` closes the connection without an
+    ``delay`` seconds pass first (``math.inf``: until :meth:`Emulator.release`; a release
+    ends any delay early); then ``drop`` closes the connection without an
     answer, ``malformed`` answers a truncated JSON body (status ``status`` or 200),
     ``body`` answers that JSON (status ``status`` or 200), ``status`` answers that
     status with an error body (and ``Retry-After`` if ``retry_after`` is set); with none
@@ -66,6 +68,15 @@ class Fault:
     def timeout(cls, seconds: float) -> Fault:
         """Wait ``seconds``, then answer normally (clients with a shorter timeout fail)."""
         return cls(delay=seconds)
+
+    @classmethod
+    def held(cls) -> Fault:
+        """Answer normally, but only after :meth:`Emulator.release` (a request in flight).
+
+        With :meth:`Emulator.received`, a test holds a request under way as long as it needs,
+        without waiting for any time.
+        """
+        return cls(delay=math.inf)
 
     @classmethod
     def malformed_json(cls) -> Fault:

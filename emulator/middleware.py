@@ -23,8 +23,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from . import device_api, oauth, platform_auth
-from .device_export import EXPORTS_PATH
 from .appkeys import REGION_KEY, URL_FOR_KEY, emulator_of
+from .device_export import EXPORTS_PATH
 from .errors import ApiError, error_response
 from .faults import MALFORMED_BODY, Fault
 from .records import RequestRecord, parse_body, redact_query
@@ -44,6 +44,7 @@ async def emulator_middleware(request: web.Request, handler: Handler) -> web.Str
     raw = b""
     try:
         raw = await request.read()
+        emu.arrive(request.path)
         response = await _answer(request, handler, emu.faults.take(request.path, request.method))
     except web.HTTPException as exc:
         status = exc.status
@@ -76,7 +77,7 @@ async def _answer(
 ) -> web.StreamResponse:
     if fault is not None:
         if fault.delay > 0:
-            await asyncio.sleep(fault.delay)
+            await emulator_of(request).pause(fault.delay)
         if fault.drop:
             _drop(request)
         response = fault_response(fault)

@@ -9,10 +9,13 @@ device messages are counted for every Device HTTPS API request that carries a
 valid token of the region it reached (redirected requests don't count).
 """
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 import json
 import logging
+import math
 import secrets
 import time
 from typing import Any
@@ -28,6 +31,8 @@ from .values import from_json, pin_key
 _LOGGER = logging.getLogger(__package__)
 DAY_MS = 86_400_000
 MAX_EXPORTS = 100
+WAIT_LIMIT = 30.0
+"""Seconds `Emulator.wait_for` waits at most."""
 
 
 class Emulator:
@@ -43,6 +48,9 @@ class Emulator:
         """Load ``scenario`` (dict, bundled name or path); tokens last ``token_lifetime`` s."""
         self.clock = clock
         self.token_lifetime = token_lifetime
+        self._release = asyncio.Event()
+        self._changed = asyncio.Event()
+        """Set (and replaced) whenever a request arrives or is logged: `wait_for` checks again."""
         self.load(scenario)
 
     # Scenario ------------------------------------------------------------------
@@ -60,6 +68,7 @@ class Emulator:
         self.tokens = TokenStore(self.clock, self.token_lifetime)
         self.faults = FaultQueue()
         self._requests: list[RequestRecord] = []
+        self._arrivals: list[str] = []
         self._properties: dict[tuple[int, int], dict[str, str]] = {}
         self._events: list[tuple[int, str, str | None]] = []
         self._messages: Counter[int] = Counter()
@@ -214,15 +223,56 @@ class Emulator:
         )
 
     def clear_log(self) -> None:
-        """Forget the request log."""
+        """Forget the request log (and which requests arrived)."""
         self._requests.clear()
+        self._arrivals.clear()
+
+    def arrivals(self, path: str | None = None) -> int:
+        """Count requests under ``path`` (all if None) that arrived, answered or not yet."""
+        return sum(1 for arrived in self._arrivals if path is None or arrived.startswith(path))
+
+    async def wait_for(self, condition: Callable[[], object]) -> None:
+        """Return once ``condition()`` holds: it is checked whenever a request arrives or is logged.
+
+        A test waits for the emulator this way, not for a time. The wait is bounded by
+        ``WAIT_LIMIT`` seconds of the event loop's clock (only a failing test reaches it).
+        """
+        async with asyncio.timeout(WAIT_LIMIT):
+            while not condition():
+                await self._changed.wait()
+
+    async def received(self, path: str | None = None, count: int = 1) -> None:
+        """Return once ``count`` requests under ``path`` have arrived (see :meth:`wait_for`)."""
+        await self.wait_for(lambda: self.arrivals(path) >= count)
+
+    async def pause(self, seconds: float) -> None:
+        """Wait ``seconds`` (``math.inf``: forever) or until :meth:`release`, what comes first."""
+        release = self._release
+        with suppress(TimeoutError):
+            async with asyncio.timeout(None if math.isinf(seconds) else seconds):
+                await release.wait()
+
+    def release(self) -> None:
+        """Let every paused request (a fault's delay or hold) go on now."""
+        self._release.set()
+        self._release = asyncio.Event()
 
     # For the routes --------------------------------------------------------------
+
+    def arrive(self, path: str) -> None:
+        """Note a request that arrived (before it is answered)."""
+        self._arrivals.append(path)
+        self._change()
 
     def record(self, record: RequestRecord) -> None:
         """Append a (redacted) request record and log it."""
         self._requests.append(record)
         _LOGGER.debug("%s", record.describe())
+        self._change()
+
+    def _change(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     def write_value(self, device: Device, ds: Datastream, wire: Any, ts_ms: int) -> None:
         """Store a checked wire value as current and append it to the history."""

@@ -98,7 +98,8 @@ class EmulatorServer:
         return dict(self._urls)
 
     async def stop(self) -> None:
-        """Stop every site."""
+        """Stop every site; requests still held by a fault are answered first."""
+        self.emulator.release()
         runners, self._runners = self._runners, []
         self._urls.clear()
         for runner in runners:

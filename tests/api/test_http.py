@@ -1,5 +1,6 @@
 """The shared HTTP layer: error classes, timeouts, redirects, and secrets kept out of messages."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -7,6 +8,7 @@ import logging
 
 import aiohttp
 from aiohttp import web
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 
 from custom_components.blynk_cloud.api import (
@@ -33,7 +35,6 @@ ONLINE = "/api/v1/organization/device/online"
     ("fault", "error"),
     [
         (Fault.server_error(), BlynkServerError),
-        (Fault.timeout(2.0), BlynkTimeoutError),
         (Fault.dropped(), BlynkConnectionError),
         (Fault.malformed_json(), BlynkResponseError),
         (Fault.rate_limited(), BlynkRateLimitError),
@@ -48,11 +49,7 @@ async def test_faults(
     error: type[BlynkError],
 ) -> None:
     client = BlynkPlatformClient(
-        session,
-        blynk.url(),
-        OAUTH_CLIENT["client_id"],
-        OAUTH_CLIENT["client_secret"],
-        timeout=0.5,
+        session, blynk.url(), OAUTH_CLIENT["client_id"], OAUTH_CLIENT["client_secret"]
     )
     await client.authenticate()
     # aiohttp itself repeats an idempotent request once when a reused connection drops.
@@ -63,6 +60,27 @@ async def test_faults(
     assert client.stats.failures == (0 if fault.malformed else 1)
     if isinstance(err.value, BlynkRateLimitError):
         assert err.value.retry_after is None
+    assert await client.device_online(1) is True  # the next request is answered again
+
+
+async def test_timeout(
+    freezer: FrozenDateTimeFactory,
+    session: aiohttp.ClientSession,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+) -> None:
+    """No answer in time: the request's time runs out on the (frozen) clock, not the wall's."""
+    client = BlynkPlatformClient(
+        session, blynk.url(), OAUTH_CLIENT["client_id"], OAUTH_CLIENT["client_secret"], timeout=5
+    )
+    await client.authenticate()
+    emulator.inject(Fault.held(), path=ONLINE)
+    request = asyncio.create_task(client.device_online(1))
+    await emulator.received(ONLINE)
+    freezer.tick(6)  # aiohttp rounds the deadline up to a whole second
+    with pytest.raises(BlynkTimeoutError, match=f"{ONLINE}: no answer in time"):
+        await request
+    assert client.stats.failures == 1
     assert await client.device_online(1) is True  # the next request is answered again
 
 

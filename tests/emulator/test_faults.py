@@ -3,7 +3,7 @@
 import asyncio
 import json
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector
+from aiohttp import ClientError, ClientSession, TCPConnector
 import pytest
 
 from emulator import Fault
@@ -76,24 +76,46 @@ async def test_faults_are_first_in_first_out_and_clearable(blynk: Blynk) -> None
         blynk.emu.inject(Fault.server_error(), count=0)
 
 
-async def test_timeout_delays_the_normal_answer(blynk: Blynk) -> None:
-    blynk.emu.inject(Fault.timeout(0.05))
-    reply = await blynk.dget("isHardwareConnected")
-    assert (reply.status, reply.text) == (200, "true")
+async def test_a_delay_ends_with_a_release(blynk: Blynk) -> None:
+    """A delayed (or held) request is under way until its time passes or it is released."""
+    blynk.emu.inject(Fault.timeout(3600))
+    reply = asyncio.create_task(blynk.dget("isHardwareConnected"))
+    await blynk.emu.received("/external/api/isHardwareConnected")
+    assert not reply.done()
+    assert blynk.emu.requests == []  # arrived, not answered
+    blynk.emu.release()
+    assert ((await reply).status, (await reply).text) == (200, "true")
+    assert blynk.emu.arrivals() == 1
 
 
-async def test_timeout_makes_impatient_clients_fail(blynk: Blynk) -> None:
-    blynk.emu.inject(Fault.timeout(5))
+async def test_a_held_request_makes_impatient_clients_fail(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.held())
     url = blynk.url(f"{EXT}/getAll?token={blynk.device_token(1)}")
-    async with ClientSession(timeout=ClientTimeout(total=0.1)) as impatient:
-        with pytest.raises(asyncio.TimeoutError):
-            async with impatient.get(url) as resp:
-                await resp.read()
-    for _ in range(50):  # the server notices the disconnection and records it
-        if blynk.emu.requests:
-            break
-        await asyncio.sleep(0.01)
+    async with ClientSession() as impatient:
+        request = asyncio.create_task(impatient.get(url))
+        await blynk.emu.received()
+        request.cancel()  # the client gives up, as on its timeout
+        with pytest.raises(asyncio.CancelledError):
+            await request
+        # The server notices the closed connection and logs the request unanswered.
+        await blynk.emu.wait_for(lambda: blynk.emu.requests)
     assert blynk.emu.requests[-1].status == 0
+
+
+async def test_release_over_the_control_api(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.held())
+    reply = asyncio.create_task(blynk.dget("isHardwareConnected"))
+    await blynk.emu.received()
+    assert (await blynk.request("POST", "/_emulator/release")).json() == {"ok": True}
+    assert (await reply).status == 200
+
+
+async def test_a_wait_for_the_emulator_is_bounded(
+    blynk: Blynk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("emulator.model.WAIT_LIMIT", 0)
+    with pytest.raises(TimeoutError):
+        await blynk.emu.received()
 
 
 async def test_malformed_json(blynk: Blynk) -> None:
