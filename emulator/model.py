@@ -242,7 +242,10 @@ class Emulator:
                 await self._changed.wait()
 
     async def received(self, path: str | None = None, count: int = 1) -> None:
-        """Return once ``count`` requests under ``path`` have arrived (see :meth:`wait_for`)."""
+        """Return once ``count`` requests under ``path`` have arrived since the log was cleared.
+
+        See :meth:`wait_for`.
+        """
         await self.wait_for(lambda: self.arrivals(path) >= count)
 
     async def pause(self, seconds: float) -> None:

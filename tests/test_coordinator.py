@@ -1,8 +1,6 @@
 """Polling, discovery and connectivity through Home Assistant, against the emulator."""
 
-import asyncio
 import copy
-from datetime import timedelta
 import logging
 
 from freezegun.api import FrozenDateTimeFactory
@@ -10,11 +8,10 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.blynk_cloud.const import DEVICE_REMOVAL_DISCOVERIES, DOMAIN
+from custom_components.blynk_cloud.const import DEVICE_REMOVAL_DISCOVERIES, DOMAIN, REQUEST_TIMEOUT
 from emulator import Emulator, Fault
 from tests.conftest import DEMO, OAUTH_CLIENT, advance, fleet, setup_entry
 
@@ -162,17 +159,18 @@ async def test_timeout(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
     emulator: Emulator,
-    monkeypatch: pytest.MonkeyPatch,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A server that does not answer in time (real time: the request timeout is real)."""
-    monkeypatch.setattr("custom_components.blynk_cloud.REQUEST_TIMEOUT", 0.2)
+    """A server that does not answer in time: the request's time runs out on the frozen clock."""
     await setup_entry(hass, organization_entry)
-    emulator.inject(Fault.timeout(1.0), path=BATCH)
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=POLL))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    emulator.clear_log()
+    emulator.inject(Fault.held(), path=BATCH)
+    freezer.tick(POLL)
+    async_fire_time_changed(hass)
+    await emulator.received(BATCH)  # the poll is under way, and gets no answer
+    await advance(hass, freezer, REQUEST_TIMEOUT + 1)
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2 * POLL))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance(hass, freezer, POLL)
     assert hass.states.get(TEMPERATURE).state == "21.5"
 
 
@@ -287,20 +285,25 @@ async def test_connectivity(
 
 
 async def test_a_write_during_a_poll_wins_until_the_next_poll(
-    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A poll that overlaps a write may have read before it: the written value stays shown."""
     await setup_entry(hass, organization_entry)
     relay = "switch.living_room_relays_relay_1"
-    emulator.inject(Fault.timeout(0.4), path=BATCH)
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=POLL + 1))
-    await asyncio.sleep(0.1)  # the poll is under way
+    emulator.clear_log()
+    emulator.inject(Fault.held(), path=BATCH)
+    freezer.tick(POLL)
+    async_fire_time_changed(hass)
+    await emulator.received(BATCH)  # the poll is under way
     await hass.services.async_call("switch", "turn_off", {"entity_id": relay}, blocking=True)
     emulator.set_value(2, "v0", 1)  # and the device switches itself back on meanwhile
+    emulator.release()  # the poll reads that
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(relay).state == "off"
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=3 * POLL))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance(hass, freezer, POLL)
     assert hass.states.get(relay).state == "on"  # the next poll shows the device's truth
 
 
