@@ -20,6 +20,7 @@ from custom_components.blynk_cloud import PLATFORMS
 from custom_components.blynk_cloud.api import BlynkError
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_MODE, DOMAIN, Mode
+from custom_components.blynk_cloud.statistics import Pacer
 from emulator import Emulator, EmulatorServer, fleet_scenario, load_scenario
 
 pytest_plugins = ["pytester"]  # tests/test_conftest.py runs the leak check on tests of its own
@@ -148,6 +149,31 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: 
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture(autouse=True)
+def paced_requests(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The history import paces its requests on a clock that moves only when it waits.
+
+    So no test waits for the pacing, whatever the machine's speed; a test checks the spacing
+    on that clock: the list holds the instant each paced request started.
+    """
+    starts: list[float] = []
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    class VirtualPacer(Pacer):
+        def __init__(self, per_minute: float) -> None:
+            super().__init__(per_minute, clock=lambda: clock[0], sleep=sleep)
+
+        async def wait(self) -> None:
+            await super().wait()
+            starts.append(clock[0])
+
+    monkeypatch.setattr("custom_components.blynk_cloud.statistics.Pacer", VirtualPacer)
+    return starts
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.blynk_cloud.api import HistoryPoint
 from custom_components.blynk_cloud.const import CONF_HISTORY_DAYS, DOMAIN
-from custom_components.blynk_cloud.statistics import Pacer, StatisticsImporter, hourly
+from custom_components.blynk_cloud.statistics import Pacer, hourly
 from emulator import Emulator, Fault
 from emulator.device_export import EXPORTS_PATH
 from tests.conftest import setup_entry
@@ -101,29 +101,6 @@ async def import_progress(
     return diagnostics["history_import"]
 
 
-def pace_on_a_clock_of_our_own(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Pace the backfill on a clock that moves only when it waits; return its request starts.
-
-    The spacing is then checked without waiting for it, whatever the machine's speed.
-    """
-    starts: list[float] = []
-    clock = [0.0]
-
-    async def sleep(seconds: float) -> None:
-        clock[0] += seconds
-
-    class RecordingPacer(Pacer):
-        def __init__(self, per_minute: float) -> None:
-            super().__init__(per_minute, clock=lambda: clock[0], sleep=sleep)
-
-        async def wait(self) -> None:
-            await super().wait()
-            starts.append(clock[0])
-
-    monkeypatch.setattr("custom_components.blynk_cloud.statistics.Pacer", RecordingPacer)
-    return starts
-
-
 @pytest.fixture
 def history_entry(organization_entry: MockConfigEntry) -> MockConfigEntry:
     """The demo organization, importing a week of history."""
@@ -142,18 +119,17 @@ async def test_backfill_matches_the_raw_points(
     hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
-    monkeypatch: pytest.MonkeyPatch,
+    paced_requests: list[float],
 ) -> None:
     seed_history(emulator)
-    starts = pace_on_a_clock_of_our_own(monkeypatch)
     entry = await setup_entry(hass, history_entry)
     # The history pages were read within the budget: no two closer than its interval.
     rate = (await import_progress(hass, hass_client, entry))["requests_per_minute"]
     assert rate == 600 - (1 * 60 / 30 + 8 * 60 / 300)  # minus polling's share
     pages = emulator.count("/api/v1/organization/device/datastream/history")
     assert pages >= 10
-    assert len(starts) == pages
-    assert min(b - a for a, b in pairwise(starts)) == pytest.approx(60 / rate)
+    assert len(paced_requests) == pages
+    assert min(b - a for a, b in pairwise(paced_requests)) == pytest.approx(60 / rate)
     now = dt_util.utcnow()
     window, current_hour = week_window(now)
 
@@ -197,15 +173,23 @@ async def test_restart_mid_import_leaves_no_gap_or_duplicate(
     emulator: Emulator,
 ) -> None:
     seed_history(emulator)
-    original = StatisticsImporter.candidates
-    # The first run stops after one entity, as if Home Assistant had been stopped.
-    with patch.object(StatisticsImporter, "candidates", lambda self: original(self)[:1]):
-        entry = await setup_entry(hass, history_entry)
-    first = await import_progress(hass, hass_client, entry)
-    assert (first["entities"], first["entities_done"]) == (1, 1)
-    await hass.config_entries.async_reload(entry.entry_id)
+    # The first run stops in the middle of its second entity, as if Home Assistant stopped:
+    # the emulator holds each history request until the test lets it go.
+    emulator.inject(Fault.held(), path=HISTORY, count=1_000)
+    history_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(history_entry.entry_id)
+    for arrived in range(1, 100):
+        await emulator.received(HISTORY, arrived)
+        first = await import_progress(hass, hass_client, history_entry)
+        if first["entities_done"]:
+            break
+        emulator.release()
+    assert (first["state"], first["entities_done"]) == ("running", 1)
+    await hass.config_entries.async_unload(history_entry.entry_id)
+    emulator.clear_faults()
+    await hass.config_entries.async_setup(history_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert (await import_progress(hass, hass_client, entry))["state"] == "done"
+    assert (await import_progress(hass, hass_client, history_entry))["state"] == "done"
     now = dt_util.utcnow()
     window, current_hour = week_window(now)
     for entity_id, device, datastream in ((TEMPERATURE, 1, 1), (ENERGY, 4, 6)):
@@ -452,13 +436,16 @@ async def test_backfill_waits_out_a_rate_limit(
     hass_client: ClientSessionGenerator,
     history_entry: MockConfigEntry,
     emulator: Emulator,
+    paced_requests: list[float],
 ) -> None:
     seed_history(emulator)
-    emulator.inject(Fault.rate_limited(retry_after=1), path=HISTORY)
+    emulator.inject(Fault.rate_limited(retry_after=90), path=HISTORY)
     entry = await setup_entry(hass, history_entry)
     progress = await import_progress(hass, hass_client, entry)
     assert (progress["state"], progress["entities_done"]) == ("done", progress["entities"])
     assert "429" in (progress["last_error"] or "")
+    # The next request waited as long as the server asked (on the pacing clock).
+    assert paced_requests[1] - paced_requests[0] >= 90
     assert await recorded(hass, TEMPERATURE, dt_util.utcnow() - timedelta(days=7))
 
 

@@ -80,6 +80,10 @@ class Pacer:
             now = self._next
         self._next = now + self.interval
 
+    def hold_off(self, seconds: float) -> None:
+        """Start no request in the next `seconds` (the server asked to wait)."""
+        self._next = max(self._next, self._clock() + seconds)
+
 
 @dataclass(slots=True)
 class ImportProgress:
@@ -233,7 +237,8 @@ class StatisticsImporter:
                 await self.async_import(candidate, start, end)
             except BlynkRateLimitError as err:
                 self.progress.last_error = f"{candidate.entity_id}: {err}"
-                await asyncio.sleep(
+                # The next request, whoever makes it, waits: the pacer keeps every wait.
+                self._pacer.hold_off(
                     RATE_LIMIT_BACKOFF if err.retry_after is None else err.retry_after
                 )
                 continue
