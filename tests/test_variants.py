@@ -26,7 +26,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS, CONF_MODE, DOMAIN, Mode
@@ -183,16 +183,16 @@ async def test_organization(
 async def test_device(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     blynk: EmulatorServer,
     emulator: Emulator,
     variant: str,
     reading: str,
 ) -> None:
-    """With the recorder, for the statistics: the clock runs (the import paces its requests)."""
+    """With the recorder, for the statistics."""
 
     async def poll() -> None:
-        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=61))
-        await hass.async_block_till_done(wait_background_tasks=True)
+        await advance(hass, freezer, 61)
 
     # The cabin lives in ny3; the entry starts in fra1 and is sent there by a redirect.
     entry = MockConfigEntry(
