@@ -6,6 +6,7 @@ ports, so that it meets no running instance and leaves `config/` alone.
 
 from collections.abc import Iterator
 from contextlib import closing
+import ctypes.util
 from importlib import metadata
 import json
 import os
@@ -36,6 +37,31 @@ START_SECONDS = 540
 """A first start may install the development requirements (and ffmpeg) before Home Assistant."""
 ONBOARDING = ("google_translate", "met", "radio_browser", "shopping_list")
 """What Home Assistant's onboarding sets up (homeassistant/components/onboarding/views.py)."""
+SYSTEM_PACKAGE_ERRORS = {
+    "ffmpeg": "[haffmpeg.core] FFmpeg fails",
+    "libturbojpeg": "[homeassistant.components.camera.img_util] Error loading libturbojpeg",
+}
+"""The system packages `scripts/setup --dev` installs only as root or with `sudo -n`, each with
+the ERROR Home Assistant logs at every start without it (text-to-speech's ffmpeg, the camera's
+JPEG library)."""
+
+
+def missing_system_packages(path: str | None = None) -> list[str]:
+    """Which of them this machine (with this PATH) lacks, found as Home Assistant finds them."""
+    missing = [] if shutil.which("ffmpeg", path=path) else ["ffmpeg"]
+    if ctypes.util.find_library("turbojpeg") is None:
+        missing.append("libturbojpeg")
+    return missing
+
+
+def unexplained_errors(output: str, missing: list[str]) -> list[str]:
+    """The ERROR lines of a start, but those of the system packages that are missing."""
+    expected = [SYSTEM_PACKAGE_ERRORS[package] for package in missing]
+    return [
+        line
+        for line in re.findall(r".* ERROR .*", output)
+        if not any(text in line for text in expected)
+    ]
 
 
 def _normalized(requirement: str) -> str:
@@ -128,6 +154,22 @@ def _answers(url: str) -> bool:
         return False
 
 
+def newcomer_path(folder: Path) -> str:
+    """A PATH as on a newcomer's machine: no ffmpeg, and no root (`id -u` is not 0, and `sudo -n`
+    refuses), so `scripts/setup --dev` cannot install it."""  # noqa: D205, D209
+    commands = folder / "newcomer-bin"
+    commands.mkdir()
+    for name, script in (("id", "echo 1000"), ("sudo", "exit 1")):
+        (commands / name).write_text(f"#!/bin/sh\n{script}\n")
+        (commands / name).chmod(0o755)
+    for directory in map(Path, os.environ["PATH"].split(os.pathsep)):
+        for command in directory.iterdir() if directory.is_dir() else ():
+            linked = commands / command.name
+            if command.name != "ffmpeg" and not linked.exists() and os.access(command, os.X_OK):
+                linked.symlink_to(command)
+    return str(commands)
+
+
 class Develop:
     """scripts/develop of a copy of the repository, on free ports."""
 
@@ -147,9 +189,10 @@ class Develop:
         self._log: IO[str] | None = None
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self) -> None:
+    def start(self, path: str | None = None) -> None:
         env = {
             **os.environ,
+            "PATH": path or os.environ["PATH"],
             "HA_PORT": str(self.ha_port),
             "EMULATOR_PORT": str(self.emulator_port),
             "EMULATOR_OTHER_PORTS": ",".join(map(str, self.other_ports)),
@@ -226,12 +269,21 @@ def develop(tmp_path: Path, socket_enabled: None) -> Iterator[Develop]:
 
 
 @pytest.mark.timeout(START_SECONDS + 60)
-def test_develop_serves_on_127_0_0_1_and_stops_on_ctrl_c(develop: Develop) -> None:
-    develop.start()
+@pytest.mark.parametrize("newcomer", [False, True], ids=["this_machine", "newcomer"])
+def test_develop_serves_on_127_0_0_1_and_stops_on_ctrl_c(develop: Develop, newcomer: bool) -> None:
+    """Also on a newcomer's machine: no root to install ffmpeg, and none installed."""
+    path = newcomer_path(develop.folder) if newcomer else None
+    develop.start(path)
     develop.wait_for("banner", START_SECONDS)
     output = develop.output
+    # Without root, setup cannot install the system packages: it says how, and their errors
+    # are the only ones (a newcomer's `scripts/test` does not fail for them).
+    missing = missing_system_packages(path)
+    assert ("ffmpeg" in missing) is newcomer
+    if missing:
+        assert f"setup: please install {' '.join(missing)}" in output
     start = output.rindex("setup: .venv ready") if "setup: .venv ready" in output else 0
-    assert re.findall(r".* ERROR .*", output[start:]) == []
+    assert unexplained_errors(output[start:], missing) == []
     assert "Attempting install" not in output
     assert "client secret:" in output.split("Home Assistant:  http")[-1]  # in the banner
 
@@ -261,3 +313,20 @@ def test_develop_stops_on_sigterm_while_home_assistant_starts(develop: Develop) 
     assert develop.process is not None
     assert develop.process.returncode == 143
     assert _listening(develop.ha_port) == []
+
+
+def test_only_the_missing_system_packages_may_log_errors() -> None:
+    """What a start without ffmpeg and libturbojpeg logs (seen on such a machine)."""
+    ffmpeg = (
+        "2026-11-28 20:00:00.000 ERROR (MainThread) [haffmpeg.core] FFmpeg fails [Errno 2] "
+        "No such file or directory: 'ffmpeg'"
+    )
+    jpeg = (
+        "2026-11-28 20:00:00.000 ERROR (SyncWorker_0) [homeassistant.components.camera.img_util]"
+        " Error loading libturbojpeg; Camera snapshot performance will be sub-optimal"
+    )
+    other = "2026-11-28 20:00:00.000 ERROR (MainThread) [homeassistant.setup] Setup failed"
+    output = f"{ffmpeg}\nTraceback (most recent call last):\n{jpeg}\n{other}"
+    assert unexplained_errors(output, ["ffmpeg", "libturbojpeg"]) == [other]
+    assert unexplained_errors(output, ["libturbojpeg"]) == [ffmpeg, other]
+    assert unexplained_errors(output, []) == [ffmpeg, jpeg, other]
