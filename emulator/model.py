@@ -43,7 +43,7 @@ class Emulator:
         scenario: ScenarioSource,
         *,
         token_lifetime: float = 86400.0,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = lambda: time.time(),  # noqa: PLW0108 - read at each call: a frozen clock too
     ) -> None:
         """Load ``scenario`` (dict, bundled name or path); tokens last ``token_lifetime`` s."""
         self.clock = clock

@@ -280,8 +280,64 @@ async def test_connectivity(
     assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "on"
     await advance(hass, freezer, 5 * 60)
     assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "off"
-    # Offline devices keep their last values: Blynk keeps them too.
+    # A device just gone offline keeps its last values: they are recent.
     assert hass.states.get(TEMPERATURE).state == "21.5"
+
+
+async def test_an_offline_device_shows_its_values_while_they_are_recent(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Offline, a device's values are the truth only while its newest report is recent."""
+    caplog.set_level(logging.INFO)
+    await setup_entry(hass, organization_entry)
+    connectivity = "binary_sensor.garden_weather_connectivity"
+    emulator.set_online(1, False)
+    await advance(hass, freezer, 5 * 60)
+    assert hass.states.get(connectivity).state == "off"
+    # Asleep between reports, it still reports every hour (Blynk's time of each value tells).
+    for _ in range(3):
+        await advance(hass, freezer, 60 * 60)
+        emulator.set_value(1, "v1", 21.5)
+        await advance(hass, freezer, POLL)
+        assert hass.states.get(TEMPERATURE).state == "21.5"
+    # It stops reporting: once its newest report is two hours old, its values are not shown.
+    await advance(hass, freezer, 60 * 60)
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    await advance(hass, freezer, 60 * 60)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.garden_weather_humidity").state == STATE_UNAVAILABLE
+    assert hass.states.get(connectivity).state == "off"  # that one is still the truth
+    assert "Blynk device Garden weather is offline and last reported" in caplog.text
+    assert hass.states.get("sensor.hallway_thermostat_room_temperature").state == "20.8"
+    # Back online: its values are shown again.
+    emulator.set_online(1, True)
+    await advance(hass, freezer, 5 * 60)
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+
+
+async def test_an_offline_device_in_device_mode(
+    hass: HomeAssistant,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The Device API tells no time of a value: a change seen tells that the device reported."""
+    await setup_entry(hass, device_entry)
+    emulator.set_online(1, False)
+    for _ in range(12):  # two hours, unchanged
+        await advance(hass, freezer, 10 * 60)
+    assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "off"
+    assert hass.states.get("sensor.garden_weather_v1").state == "21.5"
+    await advance(hass, freezer, 60)
+    assert hass.states.get("sensor.garden_weather_v1").state == STATE_UNAVAILABLE
+    emulator.set_value(1, "v1", 22.0)  # reported over HTTPS, without connecting
+    await advance(hass, freezer, 60)
+    assert hass.states.get("sensor.garden_weather_v1").state == "22.0"
+    assert hass.states.get("sensor.garden_weather_v2").state != STATE_UNAVAILABLE
 
 
 async def test_a_write_during_a_poll_wins_until_the_next_poll(

@@ -99,7 +99,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
     await discovery.async_config_entry_first_refresh()
     values = BlynkValuesCoordinator(hass, entry, backend, discovery)
     await values.async_config_entry_first_refresh()
-    connectivity = BlynkConnectivityCoordinator(hass, entry, backend, discovery)
+    connectivity = BlynkConnectivityCoordinator(hass, entry, backend, values)
     if backend.mode is Mode.DEVICE:
         async_check_message_quota(
             hass, entry, values.update_interval_seconds, values.monthly_messages

@@ -83,6 +83,8 @@ class Backend[ClientT: BlynkHttp](ABC):
     def __init__(self) -> None:
         """Start without unreadable values."""
         self._unreadable: set[tuple[int, str]] = set()
+        self.reported: dict[int, int] = {}
+        """Blynk device id -> epoch ms of its newest value report, where Blynk tells it."""
 
     @abstractmethod
     async def discover(self) -> Discovery:
@@ -251,6 +253,9 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
         self, devices: Mapping[int, BlynkDevice]
     ) -> dict[int, dict[str, Value | None]]:
         answer = await self.client.batch_values(list(devices))
+        for device_id, values in answer.items():
+            if stamps := [item.updated_at for item in values if item.updated_at is not None]:
+                self.reported[device_id] = max(stamps)
         return {
             device_id: self._read(
                 devices[device_id],

@@ -47,6 +47,11 @@ CONNECTIVITY_INTERVAL: Final = {
     Mode.DEVICE: timedelta(minutes=10),
 }
 """Organization mode asks once per device, so connectivity is read less often than values."""
+OFFLINE_VALUES_MAX_AGE: Final = timedelta(hours=2)
+"""A device Blynk calls offline shows its values while its newest report is at most this old;
+then they are no longer the truth, and its entities go unavailable until it reports again.
+Long enough for a device that sleeps between reports (Home Assistant's Zigbee integration
+takes the same time to call a mains-powered device unavailable)."""
 DISCOVERY_INTERVAL: Final = timedelta(minutes=15)
 DEVICE_REMOVAL_DISCOVERIES: Final = 3
 """A device leaves Home Assistant, with its entities, after missing from this many consecutive

@@ -33,6 +33,7 @@ from .const import (
     ENABLED_ENTITY_LIMIT,
     LOGGER,
     MINUTES_PER_MONTH,
+    OFFLINE_VALUES_MAX_AGE,
     RESERVED_ENTITIES,
     Mode,
 )
@@ -148,7 +149,7 @@ class BlynkRuntimeData:
         return self._beyond_limit[1]
 
 
-class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
+class BlynkCoordinator[DataT: Mapping[int, Any]](DataUpdateCoordinator[DataT], ABC):
     """A coordinator of one entry that reads through the entry's backend."""
 
     config_entry: BlynkConfigEntry
@@ -186,6 +187,10 @@ class BlynkCoordinator[DataT](DataUpdateCoordinator[DataT], ABC):
     @abstractmethod
     async def _fetch(self) -> DataT:
         """Read this coordinator's data through the backend."""
+
+    def shows(self, device_id: int) -> bool:
+        """Whether the last read has data of this device to show."""
+        return self.data is not None and device_id in self.data
 
     @override
     async def _async_update_data(self) -> DataT:
@@ -416,6 +421,11 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         self._unknown_pins: frozenset[tuple[int, str]] = frozenset()
         self._written: dict[tuple[int, str], Value] | None = None
         """Values written while a read is under way: that read may have missed them."""
+        self._reported: dict[int, datetime] = {}
+        """When each device last reported: Blynk's newest `updatedAt`, else a change seen here."""
+        self._online: Mapping[int, bool] = {}
+        self.quiet: frozenset[int] = frozenset()
+        """Devices offline whose newest report is older than OFFLINE_VALUES_MAX_AGE."""
         follow_new_devices(self, discovery)
 
     @property
@@ -440,11 +450,58 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
             values = await self.backend.read_values(self.discovery.data)
         finally:
             written, self._written = self._written, None
+        self._note_reports(values)
         for (device_id, pin), value in written.items():
             # A device the read left out stays out: the write does not make it readable.
             values.get(device_id, {})[pin] = value
         self._rediscover_on_new_pins(values)
         return values
+
+    def _note_reports(self, values: Values) -> None:
+        """When each device last reported (the Device API tells no time: a change does)."""
+        now = dt_util.utcnow()
+        before = self.data or {}
+        for device_id, pins in values.items():
+            if (stamp := self.backend.reported.get(device_id)) is not None:
+                self._reported[device_id] = dt_util.utc_from_timestamp(stamp / 1000)
+            elif device_id not in self._reported or pins != before.get(device_id):
+                self._reported[device_id] = now
+
+    @callback
+    def async_set_online(self, online: Mapping[int, bool]) -> None:
+        """Connectivity was read: an offline device's old values are not shown."""
+        self._online = online
+        self._check_quiet()
+
+    @override
+    def _async_refresh_finished(self) -> None:
+        self._check_quiet()  # time went by: a report may have become too old
+
+    def _check_quiet(self) -> None:
+        oldest = dt_util.utcnow() - OFFLINE_VALUES_MAX_AGE
+        devices = self.discovery.data
+        quiet = frozenset(
+            device_id
+            for device_id, online in self._online.items()
+            if not online
+            and device_id in devices
+            and self._reported.get(device_id, oldest) < oldest
+        )
+        if quiet == self.quiet:
+            return
+        for device_id in quiet - self.quiet:
+            LOGGER.info(
+                "Blynk device %s is offline and last reported at %s; its values are unavailable "
+                "until it reports again",
+                devices[device_id].name,
+                self._reported[device_id],
+            )
+        self.quiet = quiet
+        self.async_update_listeners()
+
+    @override
+    def shows(self, device_id: int) -> bool:
+        return super().shows(device_id) and device_id not in self.quiet
 
     def _rediscover_on_new_pins(self, values: Values) -> None:
         """A pin no template knew means the template changed: look again, once per change."""
@@ -482,22 +539,27 @@ class BlynkConnectivityCoordinator(BlynkCoordinator[Mapping[int, bool]]):
         hass: HomeAssistant,
         entry: BlynkConfigEntry,
         backend: Backend[Any],
-        discovery: BlynkDiscoveryCoordinator,
+        values: BlynkValuesCoordinator,
     ) -> None:
-        """Read at the mode's connectivity cadence."""
+        """Read at the mode's connectivity cadence; the values follow what is read."""
         super().__init__(
             hass,
             entry,
             backend,
-            scope=discovery.scope,
+            scope=values.scope,
             name="connectivity",
             update_interval=CONNECTIVITY_INTERVAL[backend.mode],
         )
-        self.discovery = discovery
-        follow_new_devices(self, discovery)
+        self.discovery = values.discovery
+        self.values = values
+        follow_new_devices(self, self.discovery)
         # Read after setup (see async_setup_entry): until then no device is known to be online.
         self.data = {}
 
     @override
     async def _fetch(self) -> Mapping[int, bool]:
         return await self.backend.read_connectivity(self.discovery.data)
+
+    @override
+    def _async_refresh_finished(self) -> None:
+        self.values.async_set_online(self.data)

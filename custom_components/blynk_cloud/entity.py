@@ -48,9 +48,10 @@ class BlynkEntity[CoordinatorT: BlynkCoordinator[Any]](CoordinatorEntity[Coordin
     @property
     @override
     def available(self) -> bool:
-        """Unavailable when the read failed (a 429 only delays it), or left this device out."""
+        """Unavailable when the read failed (a 429 only delays it), or has nothing to show of
+        this device (left out, or offline for too long)."""  # noqa: D205, D209
         read = super().available or self.coordinator.rate_limited
-        return read and self.device.id in self.coordinator.data
+        return read and self.coordinator.shows(self.device.id)
 
     @abstractmethod
     def _state_key(self) -> Hashable:
