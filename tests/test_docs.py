@@ -3,12 +3,19 @@
 The README's examples run in tests/test_readme.py.
 """
 
+from datetime import timedelta
 from pathlib import Path
+import re
 
 import pytest
 import yaml
 
-from custom_components.blynk_cloud.const import DOMAIN
+from custom_components.blynk_cloud.const import (
+    DEVICE_REMOVAL_DISCOVERIES,
+    DISCOVERY_INTERVAL,
+    DOMAIN,
+    OFFLINE_VALUES_MAX_AGE,
+)
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,6 +57,24 @@ def test_quality_scale_is_complete() -> None:
         assert entry["status"] in ("done", "exempt"), rule
         assert entry["comment"].strip(), rule
         assert "\n" not in entry["comment"].strip(), rule
+
+
+def test_claims_follow_the_code() -> None:
+    """Where the quality scale and the README give a number, it is the code's."""
+    scale = yaml.safe_load(
+        (ROOT / "custom_components" / DOMAIN / "quality_scale.yaml").read_text(encoding="utf-8")
+    )["rules"]
+    minutes = DEVICE_REMOVAL_DISCOVERIES * DISCOVERY_INTERVAL // timedelta(minutes=1)
+    stale = f"{DEVICE_REMOVAL_DISCOVERIES} complete discoveries ({minutes} min)"
+    assert stale in scale["stale-devices"]["comment"]
+    assert f"{minutes} minutes later ({DEVICE_REMOVAL_DISCOVERIES} discoveries)" in README
+    hours = OFFLINE_VALUES_MAX_AGE // timedelta(hours=1)
+    assert f"offline {hours} h" in scale["entity-unavailable"]["comment"]
+    assert f"its newest report is at most {hours} hours old" in README
+    # New datastreams of a new kind, and changed definitions, reload the entry.
+    assert "reloads" in scale["dynamic-devices"]["comment"]
+    for path in re.findall(r"tests/\w+\.py", yaml.safe_dump(scale)):
+        assert (ROOT / path).exists(), path
 
 
 @pytest.mark.parametrize("command", ["scripts/develop", "scripts/test"])

@@ -87,7 +87,11 @@ async def test_scope_withdrawn_pauses_the_whole_entry(
 
 
 async def test_scope_missing_at_setup(
-    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Setup waits for the scope (Home Assistant retries it): no reauth flow, one issue."""
     organization_entry.add_to_hass(hass)
@@ -103,6 +107,15 @@ async def test_scope_missing_at_setup(
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert entry.error_reason_translation_key == "scope_not_enabled"
     assert issue(hass, entry) is not None
+    assert flows(hass) == []
+    # Checked as often as Home Assistant retries the setup: within every 10 minutes.
+    assert "Home Assistant retries the setup" in caplog.text
+    assert "checked again every" not in caplog.text
+    for _ in range(8):
+        emulator.clear_log()
+        await advance(hass, freezer, 10 * 60)
+        assert emulator.count("/api/v1/organization/devices") >= 1
+        assert entry.state is ConfigEntryState.SETUP_RETRY
     assert flows(hass) == []
     # Granted in the console: the retried setup's first read removes the issue.
     emulator.load(

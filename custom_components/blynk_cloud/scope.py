@@ -4,13 +4,15 @@ Blynk answers 403 "Platform API scope is not enabled for this oauth client." to 
 without the scope. New credentials cannot fix that, only the Blynk console can, so no reauth flow
 is started. Every coordinator of the entry pauses at once, one repair issue says what to do, and
 the entry checks on its own, every SCOPE_CHECK_INTERVAL, by repeating the read that was refused.
-The first such read that succeeds resumes every coordinator and removes the issue.
+The first such read that succeeds resumes every coordinator and removes the issue. Missing at
+setup, the setup fails and Home Assistant retries it on its own schedule (seconds at first, at
+most SETUP_RETRY_MAX_WAIT apart).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import SETUP_RETRY_MAX_WAIT, ConfigEntry, ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 
@@ -48,6 +50,16 @@ class ScopeWatch:
         """Blynk refused `coordinator`'s read for the missing scope: pause everything."""
         if self._probe is not None:
             return
+        async_scope_not_enabled(self._hass, self._entry, refused=True)
+        if self._entry.state is ConfigEntryState.SETUP_IN_PROGRESS:
+            # The setup fails, and Home Assistant retries it on its own schedule: no check here.
+            LOGGER.warning(
+                "The OAuth2 client of %s lacks the Platform API scope: Home Assistant retries "
+                "the setup (after seconds at first, then at most %s apart)",
+                self._entry.title,
+                timedelta(seconds=SETUP_RETRY_MAX_WAIT),
+            )
+            return
         self._probe = coordinator
         LOGGER.warning(
             "The OAuth2 client of %s lacks the Platform API scope: polling is paused, and "
@@ -55,7 +67,6 @@ class ScopeWatch:
             self._entry.title,
             SCOPE_CHECK_INTERVAL,
         )
-        async_scope_not_enabled(self._hass, self._entry, refused=True)
         for other in self._coordinators:
             other.update_interval = None
             if other is not coordinator:
