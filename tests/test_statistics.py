@@ -101,6 +101,25 @@ async def import_progress(
     return diagnostics["history_import"]
 
 
+async def import_device_statistics(
+    hass: HomeAssistant, entry: MockConfigEntry, start: datetime
+) -> dict[str, Any]:
+    """The import_statistics action for a device-mode entry's device."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), entry.entry_id
+    )
+    assert device is not None
+    response = await hass.services.async_call(
+        DOMAIN,
+        "import_statistics",
+        {"device_id": device.id, "start": start},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
 @pytest.fixture
 def history_entry(organization_entry: MockConfigEntry) -> MockConfigEntry:
     """The demo organization, importing a week of history."""
@@ -259,17 +278,8 @@ async def test_device_mode_imports_on_request(
     seed_history(emulator)
     entry = await setup_entry(hass, device_entry)
     assert (await import_progress(hass, hass_client, entry))["state"] == "not started"
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    )
     start = dt_util.utcnow() - timedelta(days=2)
-    response = await hass.services.async_call(
-        DOMAIN,
-        "import_statistics",
-        {"device_id": device.id, "start": start},
-        blocking=True,
-        return_response=True,
-    )
+    response = await import_device_statistics(hass, entry, start)
     window = start.replace(minute=0, second=0, microsecond=0)
     current_hour = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
     expected = expected_hours(emulator, 1, 1, window, current_hour)
@@ -280,13 +290,7 @@ async def test_device_mode_imports_on_request(
     assert len(rows) == len(expected)
     assert emulator.count("/external/api/data/get") == 3
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "import_statistics",
-            {"device_id": device.id, "start": dt_util.utcnow() - timedelta(days=40)},
-            blocking=True,
-            return_response=True,
-        )
+        await import_device_statistics(hass, entry, dt_util.utcnow() - timedelta(days=40))
     assert err.value.translation_key == "export_too_long"
 
 
@@ -298,18 +302,9 @@ async def test_a_refused_export_file_asks_for_no_new_credentials(
 ) -> None:
     """An export file goes without credentials: its refusal (an expired link) starts no reauth."""
     entry = await setup_entry(hass, device_entry)
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    )
     emulator.inject(Fault.forbidden(), path=EXPORTS_PATH)
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "import_statistics",
-            {"device_id": device.id, "start": dt_util.utcnow() - timedelta(days=2)},
-            blocking=True,
-            return_response=True,
-        )
+        await import_device_statistics(hass, entry, dt_util.utcnow() - timedelta(days=2))
     assert err.value.translation_key == "api_error"
     await hass.async_block_till_done()
     assert not any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
