@@ -319,6 +319,26 @@ async def test_an_offline_device_shows_its_values_while_they_are_recent(
     assert hass.states.get(TEMPERATURE).state == "21.5"
 
 
+async def test_an_offline_device_that_never_reported(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Blynk gives no time for a value never set: what Home Assistant saw is the measure."""
+    await setup_entry(hass, organization_entry)
+    shed = copy.deepcopy(next(d for d in DEMO["devices"] if d["id"] == 1))
+    shed.update(id=42, name="Shed weather", token="S" * 32, online=False, values={}, history={})
+    emulator.add_device(shed)
+    await advance(hass, freezer, 15 * 60)  # discovered, read, and found offline
+    state = "sensor.shed_weather_temperature"
+    assert hass.states.get(state).state == "unknown"
+    await advance(hass, freezer, 60 * 60)
+    assert hass.states.get(state).state == "unknown"
+    await advance(hass, freezer, 61 * 60)  # two hours after Home Assistant first read it
+    assert hass.states.get(state).state == STATE_UNAVAILABLE
+
+
 async def test_an_offline_device_in_device_mode(
     hass: HomeAssistant,
     device_entry: MockConfigEntry,
