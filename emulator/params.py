@@ -8,8 +8,9 @@ pages are counted in the size served, whatever was asked.
 Inferences:
 - Array parameters (``deviceIds``, ``dataStreamIds``) may repeat and may hold
   comma-separated ids; both forms can be mixed.
-- A size above 1000 answers 400 with the OpenAPI's "requested page size is too big"
-  text (when the size is honoured); a size below 1 or a negative page answers 400.
+- A size above 1000 (above 100 in the ``strict_100`` reading) answers 400 with the
+  OpenAPI's "requested page size is too big" text; a size below 1 or a negative page
+  answers 400.
 - Booleans are ``true``/``false`` in any letter case.
 - A POST body without ``Content-Type`` is read as JSON (the 2026-01-29 changelog);
   another content type than ``application/json`` answers 415.
@@ -71,6 +72,7 @@ def query_bool(request: web.Request, name: str, *, default: bool) -> bool:
 
 
 _PAGE_CAPS = {"capped_100": 100, "capped_2": 2}
+_PAGE_LIMITS = {"honoured": MAX_PAGE_SIZE, "strict_100": 100}
 
 
 def page_params(request: web.Request, variants: Variants) -> tuple[int, int]:
@@ -86,7 +88,7 @@ def page_params(request: web.Request, variants: Variants) -> tuple[int, int]:
         return page, DEFAULT_PAGE_SIZE
     if reading in _PAGE_CAPS:
         return page, min(size, _PAGE_CAPS[reading])
-    if size > MAX_PAGE_SIZE:
+    if size > _PAGE_LIMITS[reading]:
         raise ApiError(400, PAGE_SIZE_TOO_BIG)
     return page, size
 

@@ -99,6 +99,13 @@ VARIANTS: tuple[Variant, ...] = (
                 "older Platform API pages (blynkkk/docs 89f30f5): size 1 to 100",
             ),
             Reading(
+                "strict_100",
+                "at most 100 items a page; a larger size answers 400 `Bad request - requested "
+                "page size is too big`",
+                f"{OAS}: the 400 text for a size above the limit; the older pages and the current "
+                "get-devices-in-organization.md: size 1 to 100",
+            ),
+            Reading(
                 "capped_2",
                 "at most 2 items a page",
                 "inference: a server with small pages",

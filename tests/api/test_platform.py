@@ -30,6 +30,7 @@ BATCH = "/api/v1/organization/device/datastreams/batch"
 DEVICES = "/api/v1/organization/devices"
 IMPORT = "/api/v1/organization/device/import/batch"
 BATCH_UPDATE = "/api/v1/organization/product/devices/batch-update"
+HISTORY = "/api/v1/organization/device/datastream/history"
 
 
 async def test_organization(platform: BlynkPlatformClient, emulator: Emulator) -> None:
@@ -143,6 +144,42 @@ async def test_history_pages_and_limit(platform: BlynkPlatformClient, emulator: 
     assert emulator.count("/api/v1/organization/device/datastream/history") == 3
     limited = await platform.history(1, 1, base, end, limit=5)
     assert len(limited) == 5
+
+
+async def test_a_refused_page_size_is_asked_smaller(
+    platform: BlynkPlatformClient, emulator: Emulator
+) -> None:
+    """A server with the older limit of 100 refuses 1,000: the client asks 100, then keeps it."""
+    emulator.variants.update({"page_size": "strict_100"})
+    assert len((await platform.devices()).items) == 8
+    await platform.history(1, 1, 0, emulator.now_ms())
+    await platform.devices()
+    sizes = [
+        (record.path, dict(record.query)["size"], record.status)
+        for record in emulator.requests
+        if "size" in dict(record.query)
+    ]
+    assert sizes == [
+        (DEVICES, "1000", 400),
+        (DEVICES, "100", 200),
+        (HISTORY, "100", 200),
+        (DEVICES, "100", 200),
+    ]
+
+
+@pytest.mark.parametrize(("limit", "requests"), [(None, 3), (300, 3), (100, 1)])
+async def test_a_refusal_at_every_size_is_the_error(
+    platform: BlynkPlatformClient, emulator: Emulator, limit: int | None, requests: int
+) -> None:
+    """A 400 for another reason: each smaller size once (none smaller than the limit asks)."""
+    await platform.authenticate()
+    emulator.inject(Fault.answer({"error": {"message": "Wrong."}}, 400), path=HISTORY, count=9)
+    with pytest.raises(BlynkInvalidValueError, match="Wrong"):
+        await platform.history(1, 1, 0, emulator.now_ms(), limit=limit)
+    assert emulator.count(HISTORY) == requests
+    emulator.clear_faults()
+    await platform.history(1, 1, 0, emulator.now_ms())
+    assert dict(emulator.requests[-1].query)["size"] == "1000"  # nothing was kept
 
 
 async def test_writes(platform: BlynkPlatformClient, emulator: Emulator) -> None:

@@ -139,6 +139,7 @@ async def test_token_refusal(blynk: Blynk, reading: str, status: int, text: str)
         ("honoured", 3, 3),
         ("honoured", 1000, 9),
         ("capped_100", 1000, 9),
+        ("strict_100", 100, 9),
         ("capped_2", 3, 2),
         ("capped_2", 1, 1),
         ("ignored", 1, 9),
@@ -159,8 +160,13 @@ async def test_capped_pages_take_any_size(blynk: Blynk) -> None:
     blynk.emu.variants.update({"page_size": "capped_100"})
     reply = await blynk.pget(f"{V1}/devices", {"size": "5000"})
     assert reply.status == 200
-    blynk.emu.variants.update({"page_size": "honoured"})
-    refused = await blynk.pget(f"{V1}/devices", {"size": "5000"})
+
+
+@pytest.mark.parametrize(("reading", "limit"), [("honoured", 1000), ("strict_100", 100)])
+async def test_a_size_above_the_limit_is_refused(blynk: Blynk, reading: str, limit: int) -> None:
+    blynk.emu.variants.update({"page_size": reading})
+    assert (await blynk.pget(f"{V1}/devices", {"size": str(limit)})).status == 200
+    refused = await blynk.pget(f"{V1}/devices", {"size": str(limit + 1)})
     assert (refused.status, refused.message) == (
         400,
         "Bad request - requested page size is too big",

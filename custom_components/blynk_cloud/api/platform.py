@@ -11,6 +11,7 @@ from .chunks import chunked, upload_chunks
 from .errors import (
     BlynkAuthError,
     BlynkInvalidCredentialsError,
+    BlynkInvalidValueError,
     BlynkNotFoundError,
     BlynkRateLimitError,
 )
@@ -38,8 +39,10 @@ from .models import (
 
 BATCH_READ_DEVICES = 10
 """Devices per batch read, the documented maximum."""
-PAGE_SIZE = 1000
-"""The largest page the Platform API serves; a server may serve fewer, or ignore the size."""
+PAGE_SIZES = (1000, 100, 50)
+"""Page sizes to ask for, largest first. The Platform API serves up to 1,000 items a page (a
+server may serve fewer, or ignore the size); one that keeps the older limit of 100 refuses a
+larger size with a 400 ("Bad request - requested page size is too big"), so the next is asked."""
 MAX_PAGES = 1000
 """A paged read stops here whatever the server says (a million items at 1,000 a page)."""
 MAX_BATCH_ROWS = 10_000
@@ -75,6 +78,8 @@ class BlynkPlatformClient(BlynkHttp):
         self._refused: BlynkAuthError | None = None
         """The token endpoint refused these credentials: no request will change that."""
         self._concurrency = asyncio.Semaphore(max_concurrency)
+        self._page_sizes = PAGE_SIZES
+        """The sizes left to ask for: a size the server refused is not asked again."""
 
     def __repr__(self) -> str:
         """Name the server only."""
@@ -249,13 +254,13 @@ class BlynkPlatformClient(BlynkHttp):
     ) -> Listing[Any]:
         """Every item of a paged read, up to `limit`.
 
-        The server may serve fewer items a page than asked, or ignore the size: after the
-        first page, pages are asked in the size it served, so that page numbers count the
-        same on both sides. Reading stops when the items add up to `totalElements`, or a page
-        comes back empty, short or repeated, or after `MAX_PAGES`.
+        The server may serve fewer items a page than asked, ignore the size, or refuse a size
+        above its limit (see `_first_page`): after the first page, pages are asked in the size
+        it served, so that page numbers count the same on both sides. Reading stops when the
+        items add up to `totalElements`, or a page comes back empty, short or repeated, or
+        after `MAX_PAGES`.
         """
-        size = PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit))
-        page = await self._page(path, query, 0, size, pace)
+        page = await self._first_page(path, query, limit, pace)
         items, served = list(page.content), len(page.content)
         for number in range(1, MAX_PAGES):
             wanted = page.total if limit is None else min(page.total, limit)
@@ -270,6 +275,31 @@ class BlynkPlatformClient(BlynkHttp):
                 break
         wanted = page.total if limit is None else min(page.total, limit)
         return Listing(items[:wanted], len(items) >= wanted)
+
+    async def _first_page(
+        self,
+        path: str,
+        query: Query,
+        limit: int | None,
+        pace: Callable[[], Awaitable[None]] | None,
+    ) -> Page:
+        """The first page, in the largest size the server takes.
+
+        A 400 to a size larger than the next one asks again with the next one (the server's
+        text is not relied on); the size that worked is kept for every later read.
+        """
+        sizes = self._page_sizes
+        while True:
+            size = sizes[0] if limit is None else max(1, min(sizes[0], limit))
+            try:
+                page = await self._page(path, query, 0, size, pace)
+            except BlynkInvalidValueError:
+                if len(sizes) == 1 or size <= sizes[1]:
+                    raise
+                sizes = sizes[1:]
+                continue
+            self._page_sizes = sizes
+            return page
 
     async def _page(
         self,
