@@ -64,6 +64,7 @@ _FAULT_TYPES: dict[str, tuple[type, ...]] = {
     "malformed": (bool,),
     "drop": (bool,),
     "body": (dict, list, str, int, float),
+    "location": (str, type(None)),
 }
 _OK = {"ok": True}
 

@@ -31,9 +31,10 @@ class Fault:
     ``delay`` seconds pass first (``math.inf``: until :meth:`Emulator.release`; a release
     ends any delay early); then ``drop`` closes the connection without an
     answer, ``malformed`` answers a truncated JSON body (status ``status`` or 200),
-    ``body`` answers that JSON (status ``status`` or 200), ``status`` answers that
-    status with an error body (and ``Retry-After`` if ``retry_after`` is set); with none
-    of these, the normal answer follows the delay.
+    ``body`` answers that JSON (status ``status`` or 200), ``location`` answers an empty
+    redirect there (status ``status`` or 308), ``status`` answers that status with an
+    error body (and ``Retry-After`` if ``retry_after`` is set); with none of these, the
+    normal answer follows the delay.
     """
 
     status: int | None = None
@@ -43,6 +44,7 @@ class Fault:
     malformed: bool = False
     drop: bool = False
     body: Any = None
+    location: str | None = None
 
     @classmethod
     def rate_limited(cls, retry_after: int | None = None) -> Fault:
@@ -87,6 +89,11 @@ class Fault:
     def answer(cls, body: Any, status: int | None = None) -> Fault:
         """Answer ``body`` as JSON (a server's odd but well-formed answer)."""
         return cls(body=body, status=status)
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 308) -> Fault:
+        """An empty redirect to ``location`` (a proxy, or a server that moved elsewhere)."""
+        return cls(status=status, location=location)
 
     @classmethod
     def dropped(cls) -> Fault:

@@ -57,7 +57,7 @@ async def emulator_middleware(request: web.Request, handler: Handler) -> web.Str
             RequestRecord(
                 method=request.method,
                 path=request.path,
-                query=redact_query(request.query.items()),
+                query=redact_query(request.query.items(), request.query_string),
                 body=parse_body(raw),
                 status=status,
                 region=request.app[REGION_KEY],
@@ -100,6 +100,8 @@ def fault_response(fault: Fault) -> web.Response | None:
         )
     if fault.body is not None:
         return web.json_response(fault.body, status=fault.status or 200)
+    if fault.location is not None:
+        return web.Response(status=fault.status or 308, headers={"Location": fault.location})
     if fault.status is None:
         return None
     if fault.status in _BODYLESS:

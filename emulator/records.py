@@ -21,12 +21,13 @@ class RequestRecord:
     """A request as the emulator saw it, secrets redacted.
 
     ``status`` is the answered status; 0 when the connection was closed without an
-    answer (dropped by a fault or abandoned by the client).
+    answer (dropped by a fault or abandoned by the client). In ``query``, a key sent
+    without ``=`` (``get?token=…&v1``) has the value None, and ``v1=`` the value ``""``.
     """
 
     method: str
     path: str
-    query: tuple[tuple[str, str], ...]
+    query: tuple[tuple[str, str | None], ...]
     body: Any
     status: int
     region: str
@@ -44,14 +45,23 @@ class RequestRecord:
 
     def describe(self) -> str:
         """Return a one-line, redacted description for logs."""
-        query = "&".join(f"{key}={value}" if value else key for key, value in self.query)
+        query = "&".join(key if value is None else f"{key}={value}" for key, value in self.query)
         target = f"{self.path}?{query}" if query else self.path
         return f"[{self.region}] {self.method} {target} -> {self.status}"
 
 
-def redact_query(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Return the query pairs, in order, with secret values replaced."""
-    return tuple((key, REDACTED if key in SECRET_KEYS else value) for key, value in pairs)
+def redact_query(
+    pairs: Iterable[tuple[str, str]], query_string: str
+) -> tuple[tuple[str, str | None], ...]:
+    """Return the query pairs, in order, with secret values replaced.
+
+    Keys written without ``=`` in ``query_string`` get the value None.
+    """
+    bare = {part for part in query_string.split("&") if part and "=" not in part}
+    return tuple(
+        (key, REDACTED if key in SECRET_KEYS else None if not value and key in bare else value)
+        for key, value in pairs
+    )
 
 
 def parse_body(raw: bytes) -> Any:

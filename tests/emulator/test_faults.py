@@ -181,3 +181,18 @@ async def test_an_odd_but_well_formed_answer(blynk: Blynk) -> None:
     assert (await blynk.pget(DEVICES)).status == 200
     odd = await blynk.pget(DEVICES)
     assert (odd.status, odd.json()) == (202, ["odd"])
+
+
+async def test_a_redirect(blynk: Blynk) -> None:
+    blynk.emu.inject(Fault.redirect("http://elsewhere.example/x"), path=DEVICES)
+    moved = await blynk.pget(DEVICES)
+    assert (moved.status, moved.headers["Location"], moved.text) == (
+        308,
+        "http://elsewhere.example/x",
+        "",
+    )
+    control = {"location": "https://other.example/", "status": 302, "path": DEVICES}
+    assert (await blynk.request("POST", "/_emulator/faults", json=control)).status == 200
+    found = await blynk.pget(DEVICES)
+    assert (found.status, found.headers["Location"]) == (302, "https://other.example/")
+    assert (await blynk.pget(DEVICES)).status == 200

@@ -71,6 +71,11 @@ async def test_records_keep_query_order_and_repeats(blynk: Blynk) -> None:
     )
     await blynk.dget("get", [("v1", None)])
     assert blynk.emu.requests[-1].describe().endswith("/external/api/get?token=REDACTED&v1 -> 200")
+    # A bare key and a key with an empty value are told apart.
+    await blynk.dget("get", [("v1", None), ("v2", "")])
+    bare = blynk.emu.requests[-1]
+    assert bare.query == (("token", "REDACTED"), ("v1", None), ("v2", ""))
+    assert bare.describe().endswith("/external/api/get?token=REDACTED&v1&v2= -> 400")
     await blynk.request("GET", f"{EXT}/getAll")
     assert blynk.emu.requests[-1].describe() == "[fra1] GET /external/api/getAll -> 400"
 
