@@ -34,7 +34,7 @@ from .platform_auth import (
     visible_device,
 )
 from .values import pin_key
-from .variants import TEMPLATE_BOUNDS, V2_SHAPE
+from .variants import TEMPLATE_BOUNDS
 
 V1 = "/api/v1/organization"
 V2 = "/api/v2/organization"
@@ -126,8 +126,7 @@ async def datastreams_v2(request: web.Request) -> web.Response:
     found = device_or_404(emu, client, query_int(request, "deviceId"))
     values = _values(emu, found, query_ints(request, "dataStreamIds"))
     views.shape_values(emu.variants, [views.value_slots(values)])
-    body: Any = {"dataStreams": values} if emu.variants.is_(V2_SHAPE, "object") else values
-    return web.json_response(body)
+    return web.json_response({"dataStreams": values})
 
 
 async def datastreams_batch(request: web.Request) -> web.Response:

@@ -59,7 +59,6 @@ VALUE_SHAPES = "value_shapes"
 TEMPLATE_BOUNDS = "template_bounds"
 IMPORT_AGE = "import_age"
 REDIRECT = "redirect"
-V2_SHAPE = "v2_shape"
 
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -299,15 +298,6 @@ VARIANTS: tuple[Variant, ...] = (
             Reading("307", "307 Temporary Redirect", "inference"),
         ),
         default="308",
-    ),
-    Variant(
-        V2_SHAPE,
-        "The shape of the v2 read of one device's values.",
-        (
-            Reading("object", '`{"dataStreams": [...]}`', f"{OAS}: getDeviceDataStreamsV2"),
-            Reading("list", "a bare array", "blynk-api-reference.md section 2.5 example"),
-        ),
-        default="object",
     ),
 )
 """Every variant, in one place."""

@@ -5,7 +5,7 @@ import pytest
 
 from emulator import Emulator, EmulatorServer, load_scenario
 
-from .helpers import BASE_TIME, V1, V2, Blynk, tiny_scenario
+from .helpers import BASE_TIME, V1, V2, Blynk
 
 NOW_MS = int(BASE_TIME * 1000)
 DEVICE_404 = "Device with identifier {} is not found or belong to another organization."
@@ -249,14 +249,6 @@ async def test_v2_values_object_shape(blynk: Blynk) -> None:
     assert (missing.status, missing.message) == (404, DEVICE_404.format(404))
     wrong = await blynk.pget(f"{V2}/device/datastreams", {"deviceId": "1", "dataStreamIds": "x"})
     assert wrong.status == 400
-
-
-async def test_v2_values_list_shape(socket_enabled: None) -> None:
-    emu = Emulator(tiny_scenario(variants={"v2_shape": "list"}))
-    async with EmulatorServer(emu) as server, ClientSession() as session:
-        blynk = Blynk(session, server, emu)
-        reply = await blynk.pget(f"{V2}/device/datastreams", {"deviceId": "1"})
-        assert [ds["dataStreamId"] for ds in reply.json()] == [1, 2, 3]
 
 
 async def test_batch_values(blynk: Blynk) -> None:

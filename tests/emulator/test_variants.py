@@ -79,9 +79,9 @@ async def test_control_api(blynk: Blynk) -> None:
 
 def test_command_line_variants() -> None:
     args = cli.build_parser().parse_args(
-        ["--variant", "redirect=307", "--variant", "v2_shape=list"]
+        ["--variant", "redirect=307", "--variant", "page_size=capped_2"]
     )
-    assert args.variant == [("redirect", "307"), ("v2_shape", "list")]
+    assert args.variant == [("redirect", "307"), ("page_size", "capped_2")]
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["--variant", "redirect=418"])
 
@@ -346,12 +346,9 @@ async def test_redirect_status(blynk: Blynk, reading: str) -> None:
     assert reply.headers["Location"].startswith(blynk.server.url("ny3") + f"{EXT}/")
 
 
-# v2_shape: tests/emulator/test_platform_read.py::test_v2_values_list_shape
-
-
 async def test_variants_survive_a_server_restart(emu: Emulator, socket_enabled: None) -> None:
-    emu.variants.update({"v2_shape": "list"})
+    emu.variants.update({"page_size": "capped_2"})
     async with EmulatorServer(emu) as server, ClientSession() as session:
         blynk = Blynk(session, server, emu)
-        reply = await blynk.pget(f"{V2}/device/datastreams", {"deviceId": "1"})
-        assert isinstance(reply.json(), list)
+        reply = await blynk.pget(f"{V1}/devices", {"size": "10"})
+        assert len(reply.json()["content"]) == 2
