@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+import ssl
 
 import aiohttp
 from aiohttp import web
@@ -54,17 +55,19 @@ def device(session: aiohttp.ClientSession, blynk: EmulatorServer) -> BlynkDevice
 
 
 @asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    """Serve `app` on 127.0.0.1 (a free port) and give its URL.
+async def serving(
+    app: web.Application, ssl_context: ssl.SSLContext | None = None
+) -> AsyncIterator[str]:
+    """Serve `app` on 127.0.0.1 (a free port; https with `ssl_context`) and give its URL.
 
     For answers the emulator never gives: odd shapes, the docs' own examples.
     """
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # its lines would show device tokens
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'http' if ssl_context is None else 'https'}://127.0.0.1:{port}"
     finally:
         await runner.cleanup()

@@ -27,6 +27,7 @@ from custom_components.blynk_cloud.api.http import BlynkHttp, retry_after
 from emulator import Emulator, EmulatorServer, Fault
 from tests.api.conftest import serving
 from tests.conftest import OAUTH_CLIENT, demo_device
+from tests.https import certificate, https_proxy
 
 ONLINE = "/api/v1/organization/device/online"
 
@@ -165,6 +166,30 @@ async def test_odd_answers(session: aiohttp.ClientSession, odd_server: str) -> N
         await http.send("GET", "/external/api/dated")
     assert err.value.retry_after is not None
     assert 80 < err.value.retry_after <= 90
+
+
+async def test_never_from_https_to_http(blynk: EmulatorServer, emulator: Emulator) -> None:
+    """From an https server, neither a redirect nor an export link is followed to plain http:
+    the credentials and the device token never travel unencrypted."""  # noqa: D205, D209
+    server_context, client_context = certificate()
+    connector = aiohttp.TCPConnector(ssl=client_context)
+    async with (
+        https_proxy(blynk.url("ny3"), server_context) as url,
+        aiohttp.ClientSession(connector=connector) as session,
+    ):
+        # The organization's OAuth client lives in fra1: ny3 redirects it there, over http.
+        platform = BlynkPlatformClient(
+            session, url, OAUTH_CLIENT["client_id"], OAUTH_CLIENT["client_secret"]
+        )
+        with pytest.raises(BlynkRegionRedirectError, match="another server"):
+            await platform.authenticate()
+        assert [(r.region, r.path) for r in emulator.requests] == [("ny3", "/oauth2/token")]
+        assert platform.server.url.scheme == "https"
+        # The cabin lives in ny3: it is read over https, but its export links to http.
+        cabin = BlynkDeviceClient(session, url, demo_device("Cabin weather")["token"])
+        assert await cabin.get_all()
+        with pytest.raises(BlynkRegionRedirectError, match="another server"):
+            await cabin.export("v1", "DAY")
 
 
 async def test_secrets_never_leak(
