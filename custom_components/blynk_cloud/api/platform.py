@@ -39,7 +39,7 @@ from .models import (
 
 BATCH_READ_DEVICES = 10
 """Devices per batch read, the documented maximum."""
-PAGE_SIZES = (1000, 100, 50)
+PAGE_SIZES: tuple[int, ...] = (1000, 100, 50)
 """Page sizes to ask for, largest first. The Platform API serves up to 1,000 items a page (a
 server may serve fewer, or ignore the size); one that keeps the older limit of 100 refuses a
 larger size with a 400 ("Bad request - requested page size is too big"), so the next is asked."""
@@ -78,7 +78,7 @@ class BlynkPlatformClient(BlynkHttp):
         self._refused: BlynkAuthError | None = None
         """The token endpoint refused these credentials: no request will change that."""
         self._concurrency = asyncio.Semaphore(max_concurrency)
-        self._page_sizes = PAGE_SIZES
+        self._page_sizes: tuple[int, ...] = PAGE_SIZES
         """The sizes left to ask for: a size the server refused is not asked again."""
 
     def __repr__(self) -> str:
