@@ -11,6 +11,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.blynk_cloud.api import platform as platform_module
 from custom_components.blynk_cloud.const import DEVICE_REMOVAL_DISCOVERIES, DOMAIN, REQUEST_TIMEOUT
 from emulator import Emulator, Fault
 from tests.conftest import DEMO, OAUTH_CLIENT, advance, fleet, setup_entry
@@ -493,6 +494,28 @@ async def test_listed_devices_keep_their_registry_entries_through_rediscovery(
         assert registry_of(hass, entry) == before
         assert hass.states.get(TEMPERATURE).state == "21.5"
         assert hass.states.get("switch.living_room_relays_relay_1").state == "on"
+
+
+@pytest.mark.parametrize("scenario", [SMALL_PAGES])
+async def test_a_listing_cut_at_the_hard_cap_removes_nothing(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading stops at the cap on pages, and the listing it cut short proves no device gone."""
+    entry = await setup_entry(hass, organization_entry)
+    before = registry_of(hass, entry)
+    monkeypatch.setattr(platform_module, "MAX_PAGES", 2)  # the eight devices take four pages
+    for _ in range(DEVICE_REMOVAL_DISCOVERIES + 1):
+        emulator.clear_log()
+        await advance(hass, freezer, DISCOVERY)
+        assert emulator.count(DEVICES) == 2
+        assert registry_of(hass, entry) == before
+    emulator.set_value(9, "v1", 12.5)  # the garden valve, on the last page, still reads
+    await advance(hass, freezer, 30)
+    assert hass.states.get("sensor.garden_valve_flow").state == "12.5"
 
 
 async def test_an_empty_listing_removes_nothing_on_its_own(

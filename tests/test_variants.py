@@ -571,7 +571,9 @@ async def test_never_from_https_to_http(
     assert entry.data[CONF_HOST] == https_ny3
 
 
-@pytest.mark.parametrize("chosen", [case({})])
+@pytest.mark.parametrize(
+    "chosen", [case({"export_delivery": r}) for r in readings("export_delivery") if r != "json"]
+)
 async def test_no_export_link_from_https_to_http(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -579,7 +581,7 @@ async def test_no_export_link_from_https_to_http(
     https_ny3: str,
     chosen: dict[str, str],
 ) -> None:
-    """The cabin reads over https; its export links to http, and is not downloaded."""
+    """The cabin reads over https; its export links to a file over http: not downloaded."""
     entry = await setup_entry(hass, cabin_at(https_ny3))
     assert hass.states.get("sensor.cabin_weather_v1").state == "8.4"
     cabin = registry_ids(hass, entry)["device Cabin weather"]
