@@ -34,6 +34,7 @@ from custom_components.blynk_cloud.api import (
     Template,
     coerce_value,
 )
+from custom_components.blynk_cloud.api.models import value_to_wire
 from tests.api.conftest import serving
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "blynk_docs"
@@ -248,6 +249,16 @@ async def test_device_reads(device: BlynkDeviceClient, docs: DocsServer) -> None
             "Value doesn't match the Datastream data type",
         ),
         ("update_wrong_datastream_id.json", BlynkInvalidValueError, "Wrong dataStreamId format."),
+        (
+            "update_pin_value_mismatch.json",
+            BlynkInvalidValueError,
+            "Value doesn't match the Datastream data type.",
+        ),
+        (
+            "update_no_datastream_for_pin.json",
+            BlynkInvalidValueError,
+            "No datastream setup for that pin.",
+        ),
     ],
 )
 async def test_device_errors(
@@ -263,14 +274,74 @@ async def test_device_errors(
     assert raised.value.server_message == message  # type: ignore[attr-defined]
 
 
-async def test_device_upload_refused(device: BlynkDeviceClient, docs: DocsServer) -> None:
-    docs.answer(f"{EXT}/batch/update", "batch_upload_too_much.json", 400)
+@pytest.mark.parametrize(
+    ("example", "message"),
+    [
+        (
+            "batch_upload_too_much.json",
+            "Too much data in batch. Maximum batch size is 10000 points.",
+        ),
+        ("batch_upload_unknown_content_type.json", "Unknown content type."),
+    ],
+)
+async def test_device_upload_refused(
+    device: BlynkDeviceClient, docs: DocsServer, example: str, message: str
+) -> None:
+    docs.answer(f"{EXT}/batch/update", example, 400)
     with pytest.raises(BlynkChunkError) as raised:
         await device.upload("v1", [(1, 1.0)])
     assert isinstance(raised.value.cause, BlynkInvalidValueError)
-    assert raised.value.cause.server_message == (
-        "Too much data in batch. Maximum batch size is 10000 points."
-    )
+    assert raised.value.cause.server_message == message
+
+
+@pytest.mark.parametrize(
+    ("example", "message"),
+    [
+        ("device_meta_wrong_format.json", "Wrong metaField format."),
+        ("device_meta_not_found.json", "MetaField doesn't exist."),
+    ],
+)
+async def test_device_name_refused(
+    device: BlynkDeviceClient, docs: DocsServer, example: str, message: str
+) -> None:
+    """A template without the "Device Name" metafield answers so: a refusal, not a name."""
+    docs.answer(f"{EXT}/device/meta", example, 400)
+    with pytest.raises(BlynkInvalidValueError) as raised:
+        await device.device_name()
+    assert raised.value.server_message == message
+
+
+def test_location_value() -> None:
+    """The OpenAPI's location example is `[longitude, latitude]`, read and written alike."""
+    example = (FIXTURES / "location_value.json").read_text()
+    location = coerce_value(json.loads(example), DatastreamType.LOCATION)
+    assert location == Location(latitude=52.517037, longitude=13.38886)
+    assert json.dumps(value_to_wire(location), separators=(",", ":")) == example
+
+
+@pytest.mark.parametrize(
+    ("example", "error", "message"),
+    [
+        # A token the server did not get is a token refused: the user enters it again.
+        ("export_no_token.json", BlynkInvalidCredentialsError, "No token provided."),
+        (
+            "export_incorrect_parameters.json",
+            BlynkInvalidValueError,
+            "Request with incorrect parameters",
+        ),
+    ],
+)
+async def test_export_refused(
+    device: BlynkDeviceClient,
+    docs: DocsServer,
+    example: str,
+    error: type[Exception],
+    message: str,
+) -> None:
+    docs.answer(f"{EXT}/data/get", example, 400)
+    with pytest.raises(error) as raised:
+        await device.export("v1", "DAY")
+    assert raised.value.server_message == message  # type: ignore[attr-defined]
 
 
 async def test_exports(device: BlynkDeviceClient, docs: DocsServer) -> None:

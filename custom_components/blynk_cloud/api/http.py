@@ -36,7 +36,8 @@ DEFAULT_TIMEOUT = 20.0
 REDACTED = "**REDACTED**"
 _OAUTH_CREDENTIAL_ERRORS = frozenset({"invalid_client", "invalid_grant", "unauthorized_client"})
 _SCOPE_TEXT = "scope is not enabled"
-_INVALID_TOKEN_TEXT = "invalid token"  # noqa: S105 - an error text, not a secret
+_TOKEN_REFUSALS = ("invalid token", "no token provided")
+"""The Device API's 400 texts for a token it does not know, or did not get."""
 
 MAX_DOWNLOAD_BYTES = 64 << 20
 """The largest file the client downloads (an export of a month of raw values is far smaller)."""
@@ -250,7 +251,7 @@ class BlynkHttp:
         if (
             status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
             or code in _OAUTH_CREDENTIAL_ERRORS
-            or _INVALID_TOKEN_TEXT in lowered
+            or any(text in lowered for text in _TOKEN_REFUSALS)
         ):
             # The Platform API's pages list a bare 403 for a refused access token (never 401).
             return BlynkInvalidCredentialsError(text)
