@@ -166,6 +166,32 @@ def cabin_at(host: str, **options: Any) -> MockConfigEntry:
     )
 
 
+def refused_as_too_old(emulator: Emulator) -> str | None:
+    """The server's words for a point 45 days old: None where three months are allowed."""
+    if emulator.variants.is_("import_age", "three_months"):
+        return None
+    return "only one month in the past"
+
+
+async def import_old_point(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    device_id: str,
+    stored_in: tuple[int, str, float],
+    refusal: str | None,
+) -> None:
+    """Import a point 45 days old: stored in `stored_in` (device, pin, value), or refused so."""
+    device, pin, value = stored_in
+    old = {"ts": (dt_util.utcnow() - timedelta(days=45)).isoformat(), "value": value}
+    data = {"device_id": device_id, "datastream": pin, "values": [old]}
+    if refusal is None:
+        await hass.services.async_call(DOMAIN, "import_history", data, blocking=True)
+        assert value in [stored for _, stored in emulator.history(device, pin)]
+    else:
+        with pytest.raises(HomeAssistantError, match=refusal):
+            await hass.services.async_call(DOMAIN, "import_history", data, blocking=True)
+
+
 async def writes(hass: HomeAssistant, emulator: Emulator) -> None:
     """A BOOLEAN switch (its value goes out as the number 1), a number, and a relay.
 
@@ -258,14 +284,7 @@ async def test_organization(
     assert answer is not None
     stored = [v for ts, v in emulator.history(1, 1) if start.timestamp() * 1000 <= ts]
     assert [point["value"] for point in answer["points"]] == stored
-    old = {"ts": (end - timedelta(days=45)).isoformat(), "value": 4.5}
-    data = {"device_id": garden, "datastream": "v1", "values": [old]}
-    if emulator.variants.is_("import_age", "three_months"):
-        await hass.services.async_call(DOMAIN, "import_history", data, blocking=True)
-        assert 4.5 in [value for _, value in emulator.history(1, 1)]
-    else:
-        with pytest.raises(HomeAssistantError, match="only one month in the past"):
-            await hass.services.async_call(DOMAIN, "import_history", data, blocking=True)
+    await import_old_point(hass, emulator, garden, (1, "v1", 4.5), refused_as_too_old(emulator))
 
     # Reauth. A revoked token is renewed once, without a word; a renewed token the API
     # refuses again asks the user (while the token endpoint still gives tokens).
@@ -353,20 +372,12 @@ async def test_device(
         hour = hour_ago // HOUR_MS * HOUR_MS
         assert [row["mean"] for row in rows if row["start"] == hour / 1000] == [1017.0]
 
-    # An upload older than one month: refused by the server that says so
-    old = {"ts": (dt_util.utcnow() - timedelta(days=45)).isoformat(), "value": 1001.5}
-    data = {"device_id": cabin, "datastream": "v3", "values": [old]}
-    if emulator.variants.is_("value_shapes", "text"):
-        # The pin was typed as text (above), so the value goes out as text, which the server
-        # refuses for its DOUBLE datastream.
-        with pytest.raises(HomeAssistantError, match="doesn't match the Datastream data type"):
-            await hass.services.async_call(DOMAIN, "import_history", data, blocking=True)
-    elif emulator.variants.is_("import_age", "three_months"):
-        await hass.services.async_call(DOMAIN, "import_history", data, blocking=True)
-        assert 1001.5 in [value for _, value in emulator.history(6, 3)]
-    else:
-        with pytest.raises(HomeAssistantError, match="only one month in the past"):
-            await hass.services.async_call(DOMAIN, "import_history", data, blocking=True)
+    # An upload older than one month: refused by the server that says so. (The pin was typed
+    # as text under `value_shapes=text`, so the value goes out as text, which the server
+    # refuses for its DOUBLE datastream.)
+    text = emulator.variants.is_("value_shapes", "text")
+    refusal = "doesn't match the Datastream data type" if text else refused_as_too_old(emulator)
+    await import_old_point(hass, emulator, cabin, (6, "v3", 1001.5), refusal)
 
     # Reauth: a token the server no longer knows asks the user
     emulator.remove_device(6)
@@ -497,52 +508,37 @@ async def test_chosen_pins_are_read_with_bare_keys(
 # The redirect rules, under each status the server may redirect with
 
 
+@pytest.mark.usefixtures("local_resolver")
+@pytest.mark.parametrize("rule", ["once", "same_service"])
 @pytest.mark.parametrize("chosen", REDIRECT_CASES)
-async def test_a_redirect_is_followed_once(
+async def test_a_refused_redirect_fails_one_poll(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     blynk: EmulatorServer,
     emulator: Emulator,
     chosen: dict[str, str],
+    rule: str,
 ) -> None:
-    """Sent to ny3, which sends the read back: the poll fails after two requests, no loop."""
+    """A redirect is followed once, to the same service only.
+
+    Sent to ny3, which sends the read back, or to another host name (which would answer): the
+    poll fails without a loop and without reaching the other host; the next poll reads.
+    """
     entry = await setup_entry(hass, organization_in(blynk, "fra1"))
     status = int(chosen["redirect"])
-    emulator.clear_log()
-    emulator.inject(Fault.redirect(blynk.url("ny3") + BATCH, status), path=BATCH)
-    await advance(hass, freezer, 30)
-    assert [(record.region, record.status) for record in emulator.requests] == [
-        ("fra1", status),
-        ("ny3", status),
-    ]
-    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
-    # The next poll starts in ny3 and is sent to fra1, once: it reads.
-    await advance(hass, freezer, 30)
-    assert hass.states.get(TEMPERATURE).state == "21.5"
-    assert entry.data[CONF_HOST] == blynk.url("fra1")
-
-
-@pytest.mark.usefixtures("local_resolver")
-@pytest.mark.parametrize("chosen", REDIRECT_CASES)
-async def test_a_redirect_to_another_service_is_refused(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    blynk: EmulatorServer,
-    emulator: Emulator,
-    chosen: dict[str, str],
-) -> None:
-    """A redirect to another host name is not followed, though that host would answer."""
-    entry = await setup_entry(hass, organization_in(blynk, "fra1"))
     port = blynk.url("fra1").rsplit(":", 1)[1]
-    elsewhere = f"http://blynk.localhost:{port}{BATCH}"
+    location, answered = {
+        "once": (blynk.url("ny3") + BATCH, [("fra1", status), ("ny3", status)]),
+        "same_service": (f"http://blynk.localhost:{port}{BATCH}", [("fra1", status)]),
+    }[rule]
     emulator.clear_log()
-    emulator.inject(Fault.redirect(elsewhere, int(chosen["redirect"])), path=BATCH)
+    emulator.inject(Fault.redirect(location, status), path=BATCH)
     await advance(hass, freezer, 30)
-    assert emulator.count(BATCH) == 1  # the redirect; nothing reached the other host
+    assert [(record.region, record.status) for record in emulator.requests] == answered
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
-    assert entry.data[CONF_HOST] == blynk.url("fra1")
     await advance(hass, freezer, 30)
     assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert entry.data[CONF_HOST] == blynk.url("fra1")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 The files and their sources: tests/fixtures/blynk_docs/SOURCES.md.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 import json
 from pathlib import Path
@@ -231,46 +231,84 @@ async def test_device_reads(device: BlynkDeviceClient, docs: DocsServer) -> None
     assert (await device.upload("v1", [(1, 1.0)])).points == 1
 
 
+DEVICE_CALLS: dict[str, Callable[[BlynkDeviceClient], Awaitable[object]]] = {
+    "update": lambda device: device.update("v1", 5),
+    "device/meta": lambda device: device.device_name(),
+    "data/get": lambda device: device.export("v1", "DAY"),
+}
+
+
 @pytest.mark.parametrize(
-    ("example", "error", "message"),
+    ("endpoint", "example", "error", "message"),
     [
-        ("get_invalid_token.json", BlynkInvalidCredentialsError, "Invalid token."),
-        ("get_wrong_pin.json", BlynkInvalidValueError, "Wrong pin format."),
+        ("update", "get_invalid_token.json", BlynkInvalidCredentialsError, "Invalid token."),
+        ("update", "get_wrong_pin.json", BlynkInvalidValueError, "Wrong pin format."),
         (
+            "update",
             "get_datastream_not_in_product.json",
             BlynkInvalidValueError,
             "Requested dataStream doesn't exist in the product ESP32 QA",
         ),
-        ("update_invalid_token.json", BlynkInvalidCredentialsError, "Invalid token."),
-        ("update_wrong_pin.json", BlynkInvalidValueError, "Wrong pin format."),
+        ("update", "update_invalid_token.json", BlynkInvalidCredentialsError, "Invalid token."),
+        ("update", "update_wrong_pin.json", BlynkInvalidValueError, "Wrong pin format."),
         (
+            "update",
             "update_value_mismatch.json",
             BlynkInvalidValueError,
             "Value doesn't match the Datastream data type",
         ),
-        ("update_wrong_datastream_id.json", BlynkInvalidValueError, "Wrong dataStreamId format."),
         (
+            "update",
+            "update_wrong_datastream_id.json",
+            BlynkInvalidValueError,
+            "Wrong dataStreamId format.",
+        ),
+        (
+            "update",
             "update_pin_value_mismatch.json",
             BlynkInvalidValueError,
             "Value doesn't match the Datastream data type.",
         ),
         (
+            "update",
             "update_no_datastream_for_pin.json",
             BlynkInvalidValueError,
             "No datastream setup for that pin.",
+        ),
+        # A template without the "Device Name" metafield: a refusal, not a name.
+        (
+            "device/meta",
+            "device_meta_wrong_format.json",
+            BlynkInvalidValueError,
+            "Wrong metaField format.",
+        ),
+        (
+            "device/meta",
+            "device_meta_not_found.json",
+            BlynkInvalidValueError,
+            "MetaField doesn't exist.",
+        ),
+        # A token the server did not get is a token refused: the user enters it again.
+        ("data/get", "export_no_token.json", BlynkInvalidCredentialsError, "No token provided."),
+        (
+            "data/get",
+            "export_incorrect_parameters.json",
+            BlynkInvalidValueError,
+            "Request with incorrect parameters",
         ),
     ],
 )
 async def test_device_errors(
     device: BlynkDeviceClient,
     docs: DocsServer,
+    endpoint: str,
     example: str,
     error: type[Exception],
     message: str,
 ) -> None:
-    docs.answer(f"{EXT}/update", example, 400)
+    docs.answer(f"{EXT}/{endpoint}", example, 400)
     with pytest.raises(error) as raised:
-        await device.update("v1", 5)
+        await DEVICE_CALLS[endpoint](device)
     assert raised.value.server_message == message  # type: ignore[attr-defined]
 
 
@@ -294,54 +332,12 @@ async def test_device_upload_refused(
     assert raised.value.cause.server_message == message
 
 
-@pytest.mark.parametrize(
-    ("example", "message"),
-    [
-        ("device_meta_wrong_format.json", "Wrong metaField format."),
-        ("device_meta_not_found.json", "MetaField doesn't exist."),
-    ],
-)
-async def test_device_name_refused(
-    device: BlynkDeviceClient, docs: DocsServer, example: str, message: str
-) -> None:
-    """A template without the "Device Name" metafield answers so: a refusal, not a name."""
-    docs.answer(f"{EXT}/device/meta", example, 400)
-    with pytest.raises(BlynkInvalidValueError) as raised:
-        await device.device_name()
-    assert raised.value.server_message == message
-
-
 def test_location_value() -> None:
     """The OpenAPI's location example is `[longitude, latitude]`, read and written alike."""
     example = (FIXTURES / "location_value.json").read_text()
     location = coerce_value(json.loads(example), DatastreamType.LOCATION)
     assert location == Location(latitude=52.517037, longitude=13.38886)
     assert json.dumps(value_to_wire(location), separators=(",", ":")) == example
-
-
-@pytest.mark.parametrize(
-    ("example", "error", "message"),
-    [
-        # A token the server did not get is a token refused: the user enters it again.
-        ("export_no_token.json", BlynkInvalidCredentialsError, "No token provided."),
-        (
-            "export_incorrect_parameters.json",
-            BlynkInvalidValueError,
-            "Request with incorrect parameters",
-        ),
-    ],
-)
-async def test_export_refused(
-    device: BlynkDeviceClient,
-    docs: DocsServer,
-    example: str,
-    error: type[Exception],
-    message: str,
-) -> None:
-    docs.answer(f"{EXT}/data/get", example, 400)
-    with pytest.raises(error) as raised:
-        await device.export("v1", "DAY")
-    assert raised.value.server_message == message  # type: ignore[attr-defined]
 
 
 async def test_exports(device: BlynkDeviceClient, docs: DocsServer) -> None:
