@@ -114,7 +114,10 @@ PAGE_CASES = [
 def scenario(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The demo with the case's readings."""
     scenario = copy.deepcopy(DEMO)
-    scenario["variants"] = {**scenario["variants"], **request.node.callspec.params["chosen"]}
+    scenario["variants"] = {
+        **scenario.get("variants", {}),
+        **request.node.callspec.params["chosen"],
+    }
     return scenario
 
 
@@ -140,15 +143,15 @@ def expected_state(emulator: Emulator, value: str) -> str:
     return value
 
 
-def organization_in(blynk: EmulatorServer, region: str) -> MockConfigEntry:
-    """The demo organization's entry, made with the address of `region`."""
+def organization_at(host: str) -> MockConfigEntry:
+    """The demo organization's entry, made with the address `host`."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=ORGANIZATION["name"],
         unique_id=f"127.0.0.1:{ORGANIZATION['id']}",
         data={
             CONF_MODE: Mode.ORGANIZATION,
-            CONF_HOST: region if "://" in region else blynk.url(region),
+            CONF_HOST: host,
             CONF_CLIENT_ID: OAUTH_CLIENT["client_id"],
             CONF_CLIENT_SECRET: OAUTH_CLIENT["client_secret"],
         },
@@ -242,7 +245,7 @@ async def test_organization(
     chosen: dict[str, str],
 ) -> None:
     # Setup. The client lives in fra1; the entry starts in ny3 and is sent there by a redirect.
-    entry = organization_in(blynk, "ny3")
+    entry = organization_at(blynk.url("ny3"))
     await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     assert entry.data[CONF_HOST] == blynk.url("fra1")
@@ -258,6 +261,7 @@ async def test_organization(
     assert hass.states.get("sensor.garden_weather_humidity").state == "55"
     assert hass.states.get("sensor.hallway_thermostat_room_temperature").state == "19.5"
 
+    # Writes
     await writes(hass, emulator)
 
     # A discovery: a new device arrives, a listed one keeps everything, a gone one stays a while
@@ -524,7 +528,7 @@ async def test_a_refused_redirect_fails_one_poll(
     Sent to ny3, which sends the read back, or to another host name (which would answer): the
     poll fails without a loop and without reaching the other host; the next poll reads.
     """
-    entry = await setup_entry(hass, organization_in(blynk, "fra1"))
+    entry = await setup_entry(hass, organization_at(blynk.url("fra1")))
     status = int(chosen["redirect"])
     port = blynk.url("fra1").rsplit(":", 1)[1]
     location, answered = {
@@ -559,7 +563,7 @@ async def test_never_from_https_to_http(
     chosen: dict[str, str],
 ) -> None:
     """ny3, over https, sends the organization to fra1 over http: the secret stays home."""
-    entry = await setup_entry(hass, organization_in(blynk, https_ny3))
+    entry = await setup_entry(hass, organization_at(https_ny3))
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert [(record.region, record.path, record.status) for record in emulator.requests] == [
         ("ny3", TOKEN, int(chosen["redirect"]))
