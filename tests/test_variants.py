@@ -7,7 +7,7 @@ states, services, registries), and each case asserts what that reading could bre
   a history read, an import and a reauth;
 - `test_device`: the Device API's readings (value shapes, export delivery and timestamps,
   import age, redirect status) on setup, a poll, a write, a new pin, the export read into
-  statistics, an upload and a reauth;
+  statistics, an upload and a reauth; how device mode types values sent as text;
 - page sizes on more devices and history than a page holds; the export quota; `get` keys;
   the redirect rules (once, to the same service only, never from https to http) under each
   redirect status.
@@ -37,7 +37,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util, ssl as ssl_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS, CONF_MODE, DOMAIN, Mode
@@ -99,6 +99,9 @@ EXPORT_CASES = [
 ]
 DEVICE_CASES = [*cases("value_shapes", "import_age", "redirect"), *EXPORT_CASES]
 TEXT_CASES = cases("value_shapes")
+NUMBERS_AS_TEXT_CASES = [
+    case({"value_shapes": r}) for r in readings("value_shapes") if r != "one_malformed"
+]
 QUOTA_CASES = cases("export_quota")
 GET_KEY_CASES = cases("device_get_keys")
 REDIRECT_CASES = cases("redirect")
@@ -309,15 +312,15 @@ async def test_organization(
 async def test_device(
     recorder_mock: Recorder,
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     blynk: EmulatorServer,
     emulator: Emulator,
     chosen: dict[str, str],
 ) -> None:
-    """With the recorder, for the statistics: the clock runs (the import paces its requests)."""
+    """With the recorder, for the statistics."""
 
     async def poll() -> None:
-        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=61))
-        await hass.async_block_till_done(wait_background_tasks=True)
+        await advance(hass, freezer, 61)
 
     # The cabin lives in ny3; the entry starts in fra1 and is sent there by a redirect.
     entry = cabin_at(blynk.url("fra1"))
@@ -366,22 +369,14 @@ async def test_device(
         blocking=True,
         return_response=True,
     )
+    # Also when every value comes as text: the numbers among them are numbers, with statistics.
     assert answer is not None
-    if emulator.variants.is_("value_shapes", "text"):
-        # The Device API names no types: values that come as text stay text, and text has
-        # no statistics (the user can still choose a number entity in the options).
-        assert answer == {"hours": 0, "entities": 0}
-    else:
-        rows = await recorded(hass, "sensor.cabin_weather_v3", start)
-        hour = hour_ago // HOUR_MS * HOUR_MS
-        assert [row["mean"] for row in rows if row["start"] == hour / 1000] == [1017.0]
+    rows = await recorded(hass, "sensor.cabin_weather_v3", start)
+    hour = hour_ago // HOUR_MS * HOUR_MS
+    assert [row["mean"] for row in rows if row["start"] == hour / 1000] == [1017.0]
 
-    # An upload older than one month: refused by the server that says so. (The pin was typed
-    # as text under `value_shapes=text`, so the value goes out as text, which the server
-    # refuses for its DOUBLE datastream.)
-    text = emulator.variants.is_("value_shapes", "text")
-    refusal = "doesn't match the Datastream data type" if text else refused_as_too_old(emulator)
-    await import_old_point(hass, emulator, cabin, (6, "v3", 1001.5), refusal)
+    # An upload older than one month: refused by the server that says so
+    await import_old_point(hass, emulator, cabin, (6, "v3", 1001.5), refused_as_too_old(emulator))
 
     # Reauth: a token the server no longer knows asks the user
     emulator.remove_device(6)
@@ -448,6 +443,28 @@ async def test_paged_reads(
     ]
     assert len(answer["points"]) == 150
     assert emulator.count(HISTORY) == pages[1]
+
+
+@pytest.mark.parametrize("chosen", NUMBERS_AS_TEXT_CASES)
+async def test_device_mode_reads_numbers_sent_as_text(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    chosen: dict[str, str],
+) -> None:
+    """Device mode types a pin by its first value: numbers sent as text are numbers too.
+
+    Where the server sends numbers as numbers, text stays text.
+    """
+    emulator.set_value(1, "v4", "123")
+    await setup_entry(hass, device_entry)
+    temperature = hass.states.get("sensor.garden_weather_v1")
+    assert temperature.state == "21.5"
+    assert temperature.attributes["state_class"] == "measurement"
+    status = hass.states.get("sensor.garden_weather_v4")
+    assert status.state == "123"
+    assert ("state_class" in status.attributes) is (chosen["value_shapes"] == "text")
 
 
 @pytest.mark.parametrize("chosen", TEXT_CASES)
@@ -605,6 +622,7 @@ def test_every_reading_is_played() -> None:
             *ORGANIZATION_CASES,
             *DEVICE_CASES,
             *TEXT_CASES,
+            *NUMBERS_AS_TEXT_CASES,
             *QUOTA_CASES,
             *GET_KEY_CASES,
             *REDIRECT_CASES,
