@@ -68,7 +68,7 @@ async def home_assistant(config_dir: Path) -> AsyncIterator[HomeAssistant]:
         patch.object(aiohttp_client, "_async_make_resolver", _resolver),
         patch.object(entity_platform, "MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY", ENTITY_LIMIT),
         # The integration creates what exceeds that limit disabled: measure them enabled.
-        patch("custom_components.blynk_cloud.coordinator.ENABLED_ENTITY_LIMIT", ENTITY_LIMIT),
+        patch("custom_components.blynk_cloud.plan.ENABLED_ENTITY_LIMIT", ENTITY_LIMIT),
     ):
         async with async_test_home_assistant(config_dir=str(config_dir)) as hass:
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # as `enable_custom_integrations`

@@ -1,4 +1,4 @@
-"""The demo's whole-device entities as a user combines them, and vendor-server entries."""
+"""The demo's combined entities as a user combines them, and vendor-server entries."""
 
 from collections.abc import AsyncIterator
 import socket
@@ -58,7 +58,7 @@ VALVE_ENTITY = "valve.garden_valve"
 def combined_entry(
     entry: MockConfigEntry, combined: dict[str, list[dict[str, Any]]] | None = None
 ) -> MockConfigEntry:
-    """The organization entry with whole-device entities combined in its options."""
+    """The organization entry with combined entities combined in its options."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=entry.title,

@@ -138,7 +138,7 @@ async def test_out_of_range_is_refused(
 async def test_keeping_the_datastreams_entities(
     hass: HomeAssistant, organization_entry: MockConfigEntry, platforms: list[Platform]
 ) -> None:
-    """The user asks for both: the composition keeps them, or a datastream's own choice."""
+    """The user asks for both: the combination keeps them, or a datastream's own choice."""
     kept = {**THERMOSTAT, "keep_entities": True}
     entry = combined_entry(organization_entry, {"356": [kept]})
     await setup_with(hass, entry, platforms)

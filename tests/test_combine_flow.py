@@ -258,7 +258,7 @@ async def test_profiles_of_an_entry_not_loaded(hass: HomeAssistant, blynk: Emula
     assert result["description_placeholders"] == {"recognized": "-"}
 
 
-async def test_a_stored_composition_that_is_not_valid(
+async def test_a_stored_combination_that_is_not_valid(
     hass: HomeAssistant, organization_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Options edited by hand: the broken entity is left out with a warning, the rest works."""

@@ -54,7 +54,7 @@ async def test_more_datastreams_than_home_assistant_enables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Beyond the entity limit, the last datastream entities are created disabled, and said so."""
-    monkeypatch.setattr("custom_components.blynk_cloud.coordinator.ENABLED_ENTITY_LIMIT", 30)
+    monkeypatch.setattr("custom_components.blynk_cloud.plan.ENABLED_ENTITY_LIMIT", 30)
     entry = await setup_entry(hass, organization_entry)
     entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     enabled = [e for e in entities if e.disabled_by is None]

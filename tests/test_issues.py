@@ -106,7 +106,7 @@ async def test_removed_datastream(
 @pytest.fixture
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Home Assistant enables 30 entities per entry here: the demo has more."""
-    monkeypatch.setattr("custom_components.blynk_cloud.coordinator.ENABLED_ENTITY_LIMIT", 30)
+    monkeypatch.setattr("custom_components.blynk_cloud.plan.ENABLED_ENTITY_LIMIT", 30)
 
 
 def limit_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:

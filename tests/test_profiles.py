@@ -16,7 +16,7 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blynk_cloud.composition import COMPOSED_PLATFORMS, ROLES
+from custom_components.blynk_cloud.combination import COMBINED_PLATFORMS, ROLES
 from custom_components.blynk_cloud.const import CONF_DISABLED_PROFILES, DOMAIN
 from custom_components.blynk_cloud.profiles import PROFILE_DIR, SCHEMA_NAME, load_profiles, parse
 from emulator import EmulatorServer
@@ -55,10 +55,10 @@ def test_the_products() -> None:
 
 
 def test_the_schema_knows_the_parts_of_every_platform() -> None:
-    """The schema's parts and names are the composition model's (one list, two readers)."""
-    branches = SCHEMA["$defs"]["composition"]["oneOf"]
+    """The schema's parts and names are the combination model's (one list, two readers)."""
+    branches = SCHEMA["$defs"]["combination"]["oneOf"]
     platforms = {branch["properties"]["platform"]["const"]: branch for branch in branches}
-    assert set(platforms) == {str(platform) for platform in COMPOSED_PLATFORMS}
+    assert set(platforms) == {str(platform) for platform in COMBINED_PLATFORMS}
     for platform, branch in platforms.items():
         assert set(branch["properties"]["parts"]["properties"]) == set(ROLES[Platform(platform)])
     assert SCHEMA["$defs"]["hvac_modes"]["enum"] == [str(mode) for mode in HVACMode]
@@ -83,7 +83,7 @@ def _set(path: list[Any], value: Any) -> Any:
     return change
 
 
-CLIMATE = ["compositions", 0]
+CLIMATE = ["combined", 0]
 PARTS = [*CLIMATE, "parts"]
 BROKEN = {
     "no id": _set(["id"], KeyError),
@@ -94,7 +94,7 @@ BROKEN = {
     "not a pin": _set(["match", "pins"], ["x1"]),
     "unknown type": _set(["datastreams", "v0", "type"], "NUMBER"),
     "unknown key": _set(["colour"], "blue"),
-    "no compositions": _set(["compositions"], []),
+    "no combinations": _set(["combined"], []),
     "unknown platform": _set([*CLIMATE, "platform"], "humidifier"),
     "key of another platform": _set([*CLIMATE, "key"], "fan"),
     "unknown part": _set([*PARTS, "swing"], {"pin": "v9"}),
@@ -121,7 +121,7 @@ def test_runtime_refuses_what_only_it_can_see() -> None:
     assert not list(VALIDATOR.iter_errors(data))
     with pytest.raises(probatio.Invalid, match="wrong_type"):
         parse(data)
-    duplicate = _broken(lambda data: data["compositions"].append(data["compositions"][0]))
+    duplicate = _broken(lambda data: data["combined"].append(data["combined"][0]))
     with pytest.raises(probatio.Invalid, match="same key"):
         parse(duplicate)
 
@@ -200,7 +200,7 @@ async def test_each_demo_product_is_recognized(
     combined = [
         registry_entry.entity_id
         for registry_entry in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-        if registry_entry.domain in {str(platform) for platform in COMPOSED_PLATFORMS}
+        if registry_entry.domain in {str(platform) for platform in COMBINED_PLATFORMS}
     ]
     assert combined == entities
     for entity_id in entities:
@@ -280,7 +280,7 @@ def thermostat_profile(tmp_path: Path) -> Path:
         "manufacturer": "Acme",
         "sources": ["the demo scenario"],
         "match": {"hosts": ["127.0.0.1"], "templates": ["TMPLvu5TCd6RV"]},
-        "compositions": [
+        "combined": [
             {
                 "platform": "climate",
                 "key": "climate",

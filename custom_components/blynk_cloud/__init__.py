@@ -9,12 +9,12 @@ import probatio
 
 from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
 from .backend import Backend, DeviceBackend, OrganizationBackend
-from .composition import (
-    COMPOSED_PLATFORMS,
+from .combination import (
+    COMBINED_PLATFORMS,
     ROLES,
-    Composition,
+    Combination,
     PartKind,
-    parse as parse_composition,
+    parse as parse_combination,
 )
 from .const import (
     CONF_COMBINED,
@@ -44,6 +44,7 @@ from .issues import (
     async_remove_legacy_issues,
 )
 from .mapping import EntityKind, Override
+from .plan import EntityPlan
 from .profiles import async_get_profiles
 from .scope import ScopeWatch
 from .services import async_setup_services
@@ -67,10 +68,10 @@ PLATFORMS = [
 ON_DEMAND_PLATFORMS = frozenset(
     platform
     for platform in PLATFORMS
-    if platform in COMPOSED_PLATFORMS or platform.value in {kind.value for kind in EntityKind}
+    if platform in COMBINED_PLATFORMS or platform.value in {kind.value for kind in EntityKind}
 )
-"""Platforms set up only when a datastream (`mapping.decide`) or a whole-device entity
-(`composition`) becomes one of their entities."""
+"""Platforms set up only when a datastream (`mapping.decide`) or a combined entity
+(`combination`) becomes one of their entities."""
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -95,7 +96,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
         for profile in await async_get_profiles(hass)
         if profile.serves(backend.client.server) and profile.id not in disabled
     )
-    discovery = BlynkDiscoveryCoordinator(hass, entry, backend, ScopeWatch(hass, entry), profiles)
+    plan = EntityPlan(backend, overrides, combined)
+    discovery = BlynkDiscoveryCoordinator(
+        hass, entry, backend, ScopeWatch(hass, entry), plan=plan, profiles=profiles
+    )
     await discovery.async_config_entry_first_refresh()
     values = BlynkValuesCoordinator(hass, entry, backend, discovery)
     await values.async_config_entry_first_refresh()
@@ -113,12 +117,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> boo
     )
     entry.runtime_data = BlynkRuntimeData(
         backend=backend,
+        plan=plan,
         discovery=discovery,
         values=values,
         connectivity=connectivity,
-        overrides=overrides,
         statistics=statistics,
-        combined=combined,
     )
     async_remove_superseded_entities(hass, entry)
 
@@ -165,14 +168,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> bo
 def entity_platforms(runtime: BlynkRuntimeData) -> tuple[Platform, ...]:
     """The platforms the entry needs: each one costs setup time, also without entities.
 
-    A platform of datastream or whole-device entities is left out while nothing becomes one;
+    A platform of datastream or combined entities is left out while nothing becomes one;
     connectivity (binary sensors) and device mode's counters (sensors) always have entities.
     """
-    needed: set[str] = {kind.value for _, _, kind in runtime.entity_kinds()}
+    devices = runtime.discovery.data
+    needed: set[str] = {kind.value for _, _, kind in runtime.plan.entity_kinds(devices)}
     needed.update(
-        composition.platform
-        for device in runtime.discovery.data.values()
-        for composition in runtime.compositions(device)
+        combination.platform
+        for device in devices.values()
+        for combination in runtime.plan.combinations(device)
     )
     needed.add(Platform.BINARY_SENSOR)
     if runtime.backend.mode is Mode.DEVICE:
@@ -184,17 +188,17 @@ def entity_platforms(runtime: BlynkRuntimeData) -> tuple[Platform, ...]:
     )
 
 
-def _combined(entry: BlynkConfigEntry) -> dict[str, tuple[Composition, ...]]:
-    """The options' whole-device entities; one the options flow would refuse is skipped."""
-    combined: dict[str, tuple[Composition, ...]] = {}
+def _combined(entry: BlynkConfigEntry) -> dict[str, tuple[Combination, ...]]:
+    """The options' combined entities; one the options flow would refuse is skipped."""
+    combined: dict[str, tuple[Combination, ...]] = {}
     for template_key, items in entry.options.get(CONF_COMBINED, {}).items():
-        compositions = []
+        combinations = []
         for item in items:
             try:
-                compositions.append(parse_composition(item))
+                combinations.append(parse_combination(item))
             except probatio.Invalid as err:
                 LOGGER.warning("A combined entity of %s is not valid: %s", entry.title, err)
-        combined[template_key] = tuple(compositions)
+        combined[template_key] = tuple(combinations)
     return combined
 
 
@@ -227,7 +231,7 @@ def _backend(
     hass: HomeAssistant,
     entry: BlynkConfigEntry,
     overrides: dict[str, Override],
-    combined: dict[str, tuple[Composition, ...]],
+    combined: dict[str, tuple[Combination, ...]],
 ) -> Backend[BlynkPlatformClient] | Backend[BlynkDeviceClient]:
     session = async_get_clientsession(hass)
 
@@ -265,10 +269,10 @@ def _backend(
         entry.title,
         pins={
             **{
-                part.pin: _PIN_KINDS[ROLES[composition.platform][role].kind]
-                for compositions in combined.values()
-                for composition in compositions
-                for role, part in composition.parts.items()
+                part.pin: _PIN_KINDS[ROLES[combination.platform][role].kind]
+                for combinations in combined.values()
+                for combination in combinations
+                for role, part in combination.parts.items()
             },
             **{key: override.entity for key, override in overrides.items()},
         },

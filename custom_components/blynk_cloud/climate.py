@@ -14,10 +14,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import BlynkDevice
-from .composed import POWER, BlynkTemperatureEntity
-from .composition import Composition
+from .combination import Combination
+from .combined import POWER, BlynkTemperatureEntity
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
-from .entity import async_add_composed_entities
+from .entity import async_add_combined_entities
 
 PARALLEL_UPDATES = 1
 DEFAULT_MODE = HVACMode.HEAT
@@ -34,17 +34,17 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the thermostats the options or a product profile combine."""
-    async_add_composed_entities(entry, Platform.CLIMATE, BlynkClimate, async_add_entities)
+    async_add_combined_entities(entry, Platform.CLIMATE, BlynkClimate, async_add_entities)
 
 
 class BlynkClimate(BlynkTemperatureEntity, ClimateEntity):
     """A target temperature with, optionally, power, modes, fan modes and readings."""
 
     def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
         """Work out the modes and features from the parts."""
-        super().__init__(runtime, device, composition)
+        super().__init__(runtime, device, combination)
         modes = [HVACMode(name) for name in self.options(MODE)] or [DEFAULT_MODE]
         if self.has(POWER) and HVACMode.OFF not in modes:
             modes.insert(0, HVACMode.OFF)

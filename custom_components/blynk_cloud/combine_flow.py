@@ -1,7 +1,7 @@
-"""Options steps: combine datastreams into whole-device entities, and switch product profiles.
+"""Options steps: combine datastreams into combined entities, and switch product profiles.
 
 Organization mode combines per template (every device of the template gets the entity);
-device mode per device. What is stored is the composition's data form (`composition.parse`),
+device mode per device. What is stored is the combination's data form (`combination.parse`),
 the form product profiles use as well.
 """
 
@@ -23,7 +23,7 @@ import probatio
 
 from .api import BlynkServer, Datastream, normalize_pin
 from .backend import DEVICE_MODE_TEMPLATE_KEY
-from .composition import COMPOSED_PLATFORMS, ROLES, PartKind, mismatches, parse as parse_composition
+from .combination import COMBINED_PLATFORMS, ROLES, PartKind, mismatches, parse as parse_combination
 from .const import CONF_COMBINED, CONF_DISABLED_PROFILES, CONF_MODE, Mode
 from .coordinator import BlynkConfigEntry
 from .profiles import async_get_profiles
@@ -41,7 +41,7 @@ MAX_KEY_SUFFIX = 16
 
 
 class CombineOptionsFlow(OptionsFlowWithReload):
-    """The options steps of whole-device entities and product profiles."""
+    """The options steps of combined entities and product profiles."""
 
     def __init__(self) -> None:
         """Nothing chosen yet."""
@@ -51,7 +51,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
 
     @property
     def _combined_key(self) -> str:
-        """The composition's key: its platform, and its name where it has one."""
+        """The combination's key: its platform, and its name where it has one."""
         if self._name is None:
             return str(self._platform)
         return f"{self._platform}_{_slug(self._name)}"
@@ -86,7 +86,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             )
         fields[probatio.Required(CONF_PLATFORM)] = SelectSelector(
             SelectSelectorConfig(
-                options=[str(platform) for platform in COMPOSED_PLATFORMS],
+                options=[str(platform) for platform in COMBINED_PLATFORMS],
                 translation_key="combined_platform",
                 mode=SelectSelectorMode.DROPDOWN,
             )
@@ -124,7 +124,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             if user_input.get(CONF_REMOVE):
                 return self._save_combined(combined, kept)
-            data = self._composition_data(user_input, errors)
+            data = self._combination_data(user_input, errors)
             if not errors:
                 self._check(data, datastreams, errors, placeholders)
             if not errors:
@@ -203,7 +203,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             fields[probatio.Optional(CONF_REMOVE, default=False)] = BooleanSelector()
         return probatio.Schema(fields)
 
-    def _composition_data(
+    def _combination_data(
         self, user_input: Mapping[str, Any], errors: dict[str, str]
     ) -> dict[str, Any]:
         """The stored form of what the user chose; unreadable fields go into `errors`."""
@@ -240,23 +240,23 @@ class CombineOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str],
         placeholders: dict[str, str],
     ) -> None:
-        """What the composition model refuses, on the field it concerns."""
+        """What the combination model refuses, on the field it concerns."""
         try:
-            composition = parse_composition(data)
+            combination = parse_combination(data)
         except probatio.Invalid as err:
             first = err.errors[0] if isinstance(err, probatio.MultipleInvalid) else err
             path = [str(step) for step in first.path]
             field = path[1] if len(path) > 1 else "base"
             if path[-1] == "options":
                 field = f"{field}{OPTIONS_SUFFIX}"
-            errors[field] = first.translation_key or "invalid_composition"
+            errors[field] = first.translation_key or "invalid_combination"
             placeholders.update({k: str(v) for k, v in (first.placeholders or {}).items()})
             return
         if self.config_entry.data[CONF_MODE] == Mode.ORGANIZATION:
             # Device mode only guesses types from values: there, any datastream may play a part.
             reasons = {"missing": "unknown_datastream", "wrong_type": "wrong_type"}
             errors.update(
-                {role: reasons[why] for role, why in mismatches(composition, datastreams).items()}
+                {role: reasons[why] for role, why in mismatches(combination, datastreams).items()}
             )
 
     def _save_combined(
@@ -289,7 +289,7 @@ def _options_text(options: Mapping[str, str]) -> str:
 
 
 def _suggested(current: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The form's values for a stored composition."""
+    """The form's values for a stored combination."""
     if current is None:
         return {}
     values: dict[str, Any] = {CONF_KEEP_ENTITIES: current.get(CONF_KEEP_ENTITIES, False)}

@@ -15,7 +15,7 @@ CONF_IDENTITY: Final = "identity"
 CONF_DATASTREAMS: Final = "datastreams"
 """Options: per-datastream entity choices, keyed by `datastream_key`."""
 CONF_COMBINED: Final = "combined"
-"""Options: whole-device entities, as lists of compositions keyed by `Backend.template_key`."""
+"""Options: combined entities, as lists of combinations keyed by `Backend.template_key`."""
 CONF_DISABLED_PROFILES: Final = "disabled_profiles"
 """Options: ids of the product profiles the user switched off."""
 CONF_HISTORY_DAYS: Final = "history_days"
@@ -64,6 +64,10 @@ ENABLED_ENTITY_LIMIT = 10_000
 """Home Assistant adds at most this many enabled entities to one config entry (2026.10)."""
 RESERVED_ENTITIES: Final = 10
 """Room kept under the limit for the entry's own entities (device mode's counters)."""
+REQUESTS_SENSOR: Final = "requests"
+MONTHLY_MESSAGES_SENSOR: Final = "monthly_messages"
+USAGE_SENSORS: Final = (REQUESTS_SENSOR, MONTHLY_MESSAGES_SENSOR)
+"""The keys of device mode's counters (sensors about the entry's own requests)."""
 
 REQUEST_TIMEOUT: Final = 20.0
 """Seconds a request may take before the poll counts as failed."""

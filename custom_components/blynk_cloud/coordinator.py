@@ -6,11 +6,11 @@ values alone, and a poll never pays for discovery.
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import math
 import time
-from typing import Any, NamedTuple, override
+from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL, Platform
@@ -20,9 +20,8 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import BATCH_READ_DEVICES, Datastream, Value
+from .api import BATCH_READ_DEVICES, Value
 from .backend import Backend, BlynkDevice, Discovery, Values
-from .composition import Composition, fit, pins_of
 from .const import (
     CONF_MODE,
     CONNECTIVITY_INTERVAL,
@@ -30,16 +29,14 @@ from .const import (
     DEVICE_REMOVAL_DISCOVERIES,
     DISCOVERY_INTERVAL,
     DOMAIN,
-    ENABLED_ENTITY_LIMIT,
     LOGGER,
     MINUTES_PER_MONTH,
     OFFLINE_VALUES_MAX_AGE,
-    RESERVED_ENTITIES,
     Mode,
 )
 from .errors import ScopeNotEnabledError, translate_errors
 from .issues import async_check_devices_twice, async_check_removed_datastreams
-from .mapping import AUTOMATIC, Decision, EntityKind, Override, decide
+from .plan import EntityPlan
 from .profiles import Profile, recognize
 from .scope import ScopeWatch
 from .statistics import StatisticsImporter
@@ -51,102 +48,18 @@ STALE_AFTER_POLLS = 3
 polling intervals old; older values are not the truth any more, so the entities go unavailable."""
 
 
-class Fit(NamedTuple):
-    """A wanted whole-device entity, what of it a device can play, and what not (role: why)."""
-
-    wanted: Composition
-    composition: Composition | None
-    problems: dict[str, str]
-
-
 @dataclass(kw_only=True, slots=True)
 class BlynkRuntimeData:
     """What a loaded entry holds."""
 
     backend: Backend[Any]
+    plan: EntityPlan
     discovery: BlynkDiscoveryCoordinator
     values: BlynkValuesCoordinator
     connectivity: BlynkConnectivityCoordinator
-    overrides: Mapping[str, Override]
-    """The options' per-datastream choices, by `Backend.datastream_key`."""
     statistics: StatisticsImporter
-    combined: Mapping[str, tuple[Composition, ...]] = field(default_factory=dict)
-    """The options' whole-device entities, by `Backend.template_key`."""
     platforms: tuple[Platform, ...] = ()
     """The platforms the entry was set up with (see `entity_platforms`)."""
-    _beyond_limit: tuple[Mapping[int, BlynkDevice], frozenset[tuple[int, str]]] | None = None
-    _fits: (
-        tuple[Mapping[int, BlynkDevice], dict[int, tuple[BlynkDevice, tuple[Fit, ...]]]] | None
-    ) = None
-
-    def override(self, device: BlynkDevice, datastream: Datastream) -> Override:
-        """The user's choice for a datastream, or the automatic one."""
-        return self.overrides.get(self.backend.datastream_key(device, datastream), AUTOMATIC)
-
-    def wanted(self, device: BlynkDevice) -> tuple[Composition, ...]:
-        """The device's whole-device entities: the options', then its profile's other ones."""
-        own = self.combined.get(self.backend.template_key(device), ())
-        keys = {composition.key for composition in own}
-        known = device.profile.compositions if device.profile else ()
-        return (*own, *(composition for composition in known if composition.key not in keys))
-
-    def fits(self, device: BlynkDevice) -> tuple[Fit, ...]:
-        """What the device can play of each wanted whole-device entity (`composition.fit`)."""
-        devices = self.discovery.data
-        if self._fits is None or self._fits[0] is not devices:
-            self._fits = (devices, {})
-        cache = self._fits[1]
-        if (found := cache.get(device.id)) is None or found[0] is not device:
-            check_types = self.backend.mode is Mode.ORGANIZATION  # device mode guesses types
-            fits = tuple(
-                Fit(wanted, *fit(wanted, device.datastreams, check_types=check_types))
-                for wanted in self.wanted(device)
-            )
-            found = cache[device.id] = (device, fits)
-        return found[1]
-
-    def compositions(self, device: BlynkDevice) -> tuple[Composition, ...]:
-        """The whole-device entities the device has the parts for."""
-        return tuple(f.composition for f in self.fits(device) if f.composition is not None)
-
-    def decide(self, device: BlynkDevice, datastream: Datastream) -> Decision:
-        """The entity of a datastream: none when a whole-device entity uses it.
-
-        Unless the user chose an entity for the datastream, or keeps the datastreams'
-        entities: then as `mapping.decide` says.
-        """
-        user_override = self.override(device, datastream)
-        if user_override.entity is EntityKind.AUTO and datastream.pin in pins_of(
-            self.compositions(device)
-        ):
-            return Decision(EntityKind.NONE, "part of a combined entity")
-        return decide(datastream, user_override)
-
-    def entity_kinds(self) -> Iterator[tuple[BlynkDevice, Datastream, EntityKind]]:
-        """Every datastream of every device, with the entity it becomes."""
-        for device in self.discovery.data.values():
-            for datastream in device.datastreams.values():
-                yield device, datastream, self.decide(device, datastream).kind
-
-    def beyond_entity_limit(self) -> frozenset[tuple[int, str]]:
-        """Datastream entities (device id, pin) to create disabled, to stay within the limit.
-
-        Home Assistant enables at most ENABLED_ENTITY_LIMIT entities per entry and would drop
-        the rest in no useful order. The first ones by device id and pin stay enabled, after
-        one connectivity sensor per device; the user picks others by disabling some (or by
-        choosing "Not created").
-        """
-        devices = self.discovery.data
-        if self._beyond_limit is None or self._beyond_limit[0] is not devices:
-            keys = [
-                (device.id, datastream.pin)
-                for device in sorted(devices.values(), key=lambda device: device.id)
-                for datastream in device.datastreams.values()
-                if self.decide(device, datastream).kind is not EntityKind.NONE
-            ]
-            room = ENABLED_ENTITY_LIMIT - len(devices) - RESERVED_ENTITIES
-            self._beyond_limit = (devices, frozenset(keys[max(room, 0) :]))
-        return self._beyond_limit[1]
 
 
 class BlynkCoordinator[DataT: Mapping[int, Any]](DataUpdateCoordinator[DataT], ABC):
@@ -266,11 +179,14 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
         entry: BlynkConfigEntry,
         backend: Backend[Any],
         scope: ScopeWatch,
+        *,
+        plan: EntityPlan,
         profiles: tuple[Profile, ...] = (),
     ) -> None:
         """Device mode has nothing to rediscover on its own: its values reveal new pins.
 
-        `profiles` are the switched-on product profiles of the entry's server.
+        `plan` tells which entities the devices have; `profiles` are the switched-on
+        product profiles of the entry's server.
         """
         super().__init__(
             hass,
@@ -284,6 +200,7 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
         self._misses: dict[str, int] = {}
         """Registry device id -> consecutive complete discoveries that did not list it."""
         self._profiles = profiles
+        self.plan = plan
 
     @override
     async def _fetch(self) -> Mapping[int, BlynkDevice]:
@@ -299,7 +216,7 @@ class BlynkDiscoveryCoordinator(BlynkCoordinator[Mapping[int, BlynkDevice]]):
                 config_entry_id=self.config_entry.entry_id, **self.backend.device_info(device)
             )
         if self.backend.mode is Mode.ORGANIZATION:
-            async_check_removed_datastreams(self.hass, self.config_entry, self.backend, devices)
+            async_check_removed_datastreams(self.hass, self.config_entry, self.plan, devices)
             async_check_devices_twice(self.hass, self.config_entry, devices)
         if self._known is not None and _redefined(self._known, devices):
             # Entities are built from the definitions: a changed datastream rebuilds them.

@@ -107,7 +107,7 @@ def _device(runtime: BlynkRuntimeData, device: BlynkDevice) -> dict[str, Any]:
         "online": runtime.connectivity.data.get(device.id),
         "read": values is not None,
         "profile": device.profile.id if device.profile else None,
-        "combined": [composition.to_data() for composition in runtime.compositions(device)],
+        "combined": [combination.to_data() for combination in runtime.plan.combinations(device)],
         "datastreams": [
             {
                 "pin": datastream.pin,
@@ -119,7 +119,7 @@ def _device(runtime: BlynkRuntimeData, device: BlynkDevice) -> dict[str, Any]:
                 "min": datastream.min,
                 "max": datastream.max,
                 "writable": datastream.writable,
-                "entity": (decision := runtime.decide(device, datastream)).kind,
+                "entity": (decision := runtime.plan.decide(device, datastream)).kind,
                 "reason": decision.reason,
                 "value": _value((values or {}).get(datastream.pin)),
             }

@@ -4,7 +4,6 @@ from abc import abstractmethod
 from collections.abc import Callable, Hashable
 from functools import partial
 import logging
-import re
 from typing import Any, override
 
 from homeassistant.const import Platform
@@ -16,7 +15,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Datastream, Value
 from .backend import BlynkDevice
-from .composition import KEY_PATTERN, Composition
+from .combination import Combination
 from .const import DOMAIN, LOGGER
 from .coordinator import (
     BlynkConfigEntry,
@@ -90,7 +89,7 @@ class BlynkDatastreamEntity(BlynkEntity[BlynkValuesCoordinator]):
         self._attr_entity_registry_enabled_default = (
             device.id,
             datastream.pin,
-        ) not in runtime.beyond_entity_limit()
+        ) not in runtime.plan.beyond_entity_limit(runtime.discovery.data)
 
     @property
     def raw_value(self) -> Value | None:
@@ -125,48 +124,52 @@ def async_add_datastream_entities(
         found: dict[Hashable, Callable[[], Entity]] = {}
         for device in runtime.discovery.data.values():
             for datastream in device.datastreams.values():
-                if runtime.decide(device, datastream).kind is kind:
+                if runtime.plan.decide(device, datastream).kind is kind:
                     found[device.id, datastream.pin] = partial(
-                        factory, runtime, device, datastream, runtime.override(device, datastream)
+                        factory,
+                        runtime,
+                        device,
+                        datastream,
+                        runtime.plan.override(device, datastream),
                     )
         return found
 
     _async_follow_discovery(entry, candidates, async_add_entities)
 
 
-type ComposedEntityFactory = Callable[[BlynkRuntimeData, BlynkDevice, Composition], Entity]
+type CombinedEntityFactory = Callable[[BlynkRuntimeData, BlynkDevice, Combination], Entity]
 
 
-def async_add_composed_entities(
+def async_add_combined_entities(
     entry: BlynkConfigEntry,
     platform: Platform,
-    factory: ComposedEntityFactory,
+    factory: CombinedEntityFactory,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the whole-device entities of `platform`, made of the parts each device has."""
+    """Add the combined entities of `platform`, made of the parts each device has."""
     told: set[tuple[int, str]] = set()
 
     def candidates(runtime: BlynkRuntimeData) -> dict[Hashable, Callable[[], Entity]]:
         found: dict[Hashable, Callable[[], Entity]] = {}
         for device in runtime.discovery.data.values():
-            for wanted, composition, problems in runtime.fits(device):
+            for wanted, combination, problems in runtime.plan.fits(device):
                 if wanted.platform is not platform:
                     continue
                 if problems and (device.id, wanted.key) not in told:
                     told.add((device.id, wanted.key))
                     # A model may lack a channel its product profile knows: no warning for that.
-                    own = not device.profile or wanted not in device.profile.compositions
+                    own = not device.profile or wanted not in device.profile.combined
                     LOGGER.log(
                         logging.WARNING if own else logging.DEBUG,
                         "%s of %s %s: %s",
                         wanted.key,
                         device.name,
-                        "is not created" if composition is None else "leaves parts out",
+                        "is not created" if combination is None else "leaves parts out",
                         ", ".join(f"{role} ({reason})" for role, reason in problems.items()),
                     )
-                if composition is not None:
-                    found[device.id, composition.key] = partial(
-                        factory, runtime, device, composition
+                if combination is not None:
+                    found[device.id, combination.key] = partial(
+                        factory, runtime, device, combination
                     )
         return found
 
@@ -215,10 +218,6 @@ def _async_follow_discovery(
     entry.async_on_unload(runtime.discovery.async_add_listener(add_new))
 
 
-_COMBINED_ID = re.compile(f"_(?P<key>{KEY_PATTERN.strip('^$')})$")
-"""The end of a combined entity's unique ID: the device key, `_`, the composition's key."""
-
-
 @callback
 def async_remove_superseded_entities(hass: HomeAssistant, entry: BlynkConfigEntry) -> None:
     """Remove entities that are no longer made: superseded kinds, and combined entities.
@@ -228,26 +227,11 @@ def async_remove_superseded_entities(hass: HomeAssistant, entry: BlynkConfigEntr
     has none. A combined entity removed in the options, or of a profile switched off, goes too.
     """
     runtime = entry.runtime_data
-    kinds: dict[str, str] = {}
-    combined: dict[str, dict[str, str]] = {}
-    for device in runtime.discovery.data.values():
-        for datastream in device.datastreams.values():
-            kinds[runtime.backend.unique_id(device, datastream)] = runtime.decide(
-                device, datastream
-            ).kind
-        combined[f"{runtime.backend.device_key(device)}_"] = {
-            composition.key: composition.platform for composition in runtime.compositions(device)
-        }
     registry = er.async_get(hass)
-    for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id):
-        unique_id = registry_entry.unique_id
-        kind = kinds.get(unique_id)
-        if (match := _COMBINED_ID.search(unique_id)) and (
-            keys := combined.get(unique_id[: match.start("key")])
-        ) is not None:
-            kind = keys.get(match["key"], EntityKind.NONE)
-        if kind is not None and registry_entry.domain != kind:
-            registry.async_remove(registry_entry.entity_id)
+    for entity_id in runtime.plan.leftovers(
+        hass, entry.entry_id, runtime.discovery.data
+    ).superseded:
+        registry.async_remove(entity_id)
 
 
 @callback
@@ -261,9 +245,10 @@ def async_apply_entity_limit(hass: HomeAssistant, entry: BlynkConfigEntry) -> in
     """
     runtime = entry.runtime_data
     registry = er.async_get(hass)
-    beyond = runtime.beyond_entity_limit()
+    devices = runtime.discovery.data
+    beyond = runtime.plan.beyond_entity_limit(devices)
     held = 0
-    for device, datastream, kind in runtime.entity_kinds():
+    for device, datastream, kind in runtime.plan.entity_kinds(devices):
         unique_id = runtime.backend.unique_id(device, datastream)
         entity_id = registry.async_get_entity_id(kind, DOMAIN, unique_id)
         is_beyond = (device.id, datastream.pin) in beyond

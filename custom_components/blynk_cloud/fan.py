@@ -11,10 +11,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import DatastreamType
 from .backend import BlynkDevice
-from .composed import POWER, BlynkComposedEntity
-from .composition import Composition
+from .combination import Combination
+from .combined import POWER, BlynkCombinedEntity
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
-from .entity import async_add_composed_entities
+from .entity import async_add_combined_entities
 
 PARALLEL_UPDATES = 1
 SPEED = "speed"
@@ -28,24 +28,24 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the fans the options or a product profile combine."""
-    async_add_composed_entities(entry, Platform.FAN, BlynkFan, async_add_entities)
+    async_add_combined_entities(entry, Platform.FAN, BlynkFan, async_add_entities)
 
 
-class BlynkFan(BlynkComposedEntity, FanEntity):
+class BlynkFan(BlynkCombinedEntity, FanEntity):
     """A fan: a speed of 0 is off where there is no power datastream."""
 
     def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
         """Features and speed count from the parts."""
-        super().__init__(runtime, device, composition)
+        super().__init__(runtime, device, combination)
         features = FanEntityFeature(0)
         if self.has(POWER) or (self.has(SPEED) and self.bounds(SPEED)[0] <= 0):
             features |= FanEntityFeature.TURN_ON | FanEntityFeature.TURN_OFF
         if self.has(SPEED):
             features |= FanEntityFeature.SET_SPEED
             first, high = self.speeds(SPEED)
-            if device.datastreams[composition.parts[SPEED].pin].type is DatastreamType.DOUBLE:
+            if device.datastreams[combination.parts[SPEED].pin].type is DatastreamType.DOUBLE:
                 self._attr_speed_count = 100
             else:
                 self._attr_speed_count = max(math.floor(high - first) + 1, 1)

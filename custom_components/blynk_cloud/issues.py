@@ -1,16 +1,16 @@
 """Repair issues, raised only where the user can act, and removed when the cause goes away."""
 
 from collections.abc import Mapping
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_TOKEN
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 
 from .api import token_digest
-from .backend import Backend, BlynkDevice
+from .backend import BlynkDevice
 from .const import CONF_MODE, DOMAIN, ENABLED_ENTITY_LIMIT, FREE_PLAN_MONTHLY_MESSAGES, Mode
+from .plan import EntityPlan
 
 SCOPE_NOT_ENABLED = "scope_not_enabled"
 MESSAGE_QUOTA = "message_quota"
@@ -89,28 +89,14 @@ def async_check_message_quota(
 
 @callback
 def async_check_removed_datastreams(
-    hass: HomeAssistant,
-    entry: ConfigEntry,
-    backend: Backend[Any],
-    devices: Mapping[int, BlynkDevice],
+    hass: HomeAssistant, entry: ConfigEntry, plan: EntityPlan, devices: Mapping[int, BlynkDevice]
 ) -> None:
     """Entities whose datastream left its template show nothing any more: say which.
 
     Organization mode only: there templates define datastreams; in device mode a pin is
     simply not reported until the device sets it.
     """
-    expected: set[str] = set()
-    for device in devices.values():
-        expected.add(backend.connectivity_unique_id(device))
-        expected.update(backend.unique_id(device, ds) for ds in device.datastreams.values())
-    prefixes = tuple(f"{backend.device_key(device)}_" for device in devices.values())
-    registry = er.async_get(hass)
-    orphans = sorted(
-        registry_entry.entity_id
-        for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id)
-        if registry_entry.unique_id.startswith(prefixes)
-        and registry_entry.unique_id not in expected
-    )
+    orphans = plan.leftovers(hass, entry.entry_id, devices).orphaned
     _set(hass, entry, DATASTREAM_REMOVED, {"entities": ", ".join(orphans)} if orphans else None)
 
 

@@ -10,10 +10,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import MULTI_VALUE_SEPARATOR, BlynkDevice
-from .composed import POWER, BlynkComposedEntity
-from .composition import TOGETHER, Composition, as_number
+from .combination import TOGETHER, Combination, as_number
+from .combined import POWER, BlynkCombinedEntity
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
-from .entity import async_add_composed_entities
+from .entity import async_add_combined_entities
 
 PARALLEL_UPDATES = 1
 BRIGHTNESS = "brightness"
@@ -30,7 +30,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the lights the options or a product profile combine."""
-    async_add_composed_entities(entry, Platform.LIGHT, BlynkLight, async_add_entities)
+    async_add_combined_entities(entry, Platform.LIGHT, BlynkLight, async_add_entities)
 
 
 def parse_rgb(value: Any) -> RGB | None:
@@ -48,14 +48,14 @@ def parse_rgb(value: Any) -> RGB | None:
     return red, green, blue
 
 
-class BlynkLight(BlynkComposedEntity, LightEntity):
+class BlynkLight(BlynkCombinedEntity, LightEntity):
     """A light: without a power datastream, the lowest brightness (or black) is off."""
 
     def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
         """The colour mode follows the parts."""
-        super().__init__(runtime, device, composition)
+        super().__init__(runtime, device, combination)
         self._colour = self.has(COLOR) or self.has(TOGETHER[0])
         if self._colour:
             mode = ColorMode.RGB

@@ -2,7 +2,7 @@
 
 A profile says how to recognize a product (its server, and its template or its pins), what
 its pins are (device mode cannot learn names, types or ranges from the API), and which
-whole-device entities it has. Profiles are JSON files in `profiles/`, checked against
+combined entities it has. Profiles are JSON files in `profiles/`, checked against
 `profiles/profile.schema.json` by the tests and by `parse` at runtime: a bad file is logged
 and skipped, never fatal. Files in `<config>/blynk_cloud/profiles/` are read too, and replace
 a bundled profile of the same id.
@@ -19,7 +19,7 @@ from homeassistant.util.hass_dict import HassKey
 import probatio
 
 from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
-from .composition import Composition, mismatches, parse as parse_composition
+from .combination import Combination, mismatches, parse as parse_combination
 from .const import DOMAIN, LOGGER
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
@@ -34,7 +34,7 @@ PROFILES: HassKey[tuple[Profile, ...]] = HassKey(f"{DOMAIN}_profiles")
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """A known product: how to recognize it, its pins, and its whole-device entities."""
+    """A known product: how to recognize it, its pins, and its combined entities."""
 
     id: str
     name: str
@@ -47,7 +47,7 @@ class Profile:
     without: frozenset[str]
     """Pins the product does not have: another product of the server with more pins has them."""
     datastreams: Mapping[str, Datastream]
-    compositions: tuple[Composition, ...]
+    combined: tuple[Combination, ...]
     sources: tuple[str, ...]
 
     def serves(self, server: BlynkServer) -> bool:
@@ -118,7 +118,7 @@ PROFILE_SCHEMA = probatio.Schema(
             }
         ),
         probatio.Optional("datastreams", default=dict): {str: _DATASTREAM},
-        probatio.Required("compositions"): probatio.All(list, probatio.Length(min=1)),
+        probatio.Required("combined"): probatio.All(list, probatio.Length(min=1)),
     }
 )
 """The runtime check of a profile file; `profile.schema.json` says the same for the tests."""
@@ -143,15 +143,15 @@ def parse(data: Any) -> Profile:
         )
         for key, spec in checked["datastreams"].items()
     }
-    compositions: list[Composition] = []
-    for index, raw in enumerate(checked["compositions"]):
-        composition = parse_composition(raw)
-        if datastreams and (wrong := mismatches(composition, datastreams)):
+    combinations: list[Combination] = []
+    for index, raw in enumerate(checked["combined"]):
+        combination = parse_combination(raw)
+        if datastreams and (wrong := mismatches(combination, datastreams)):
             role, reason = next(iter(wrong.items()))
-            raise probatio.Invalid(f"part {role}: {reason}", path=["compositions", index])
-        compositions.append(composition)
-    if len({composition.key for composition in compositions}) != len(compositions):
-        raise probatio.Invalid("two compositions have the same key", path=["compositions"])
+            raise probatio.Invalid(f"part {role}: {reason}", path=["combined", index])
+        combinations.append(combination)
+    if len({combination.key for combination in combinations}) != len(combinations):
+        raise probatio.Invalid("two combinations have the same key", path=["combined"])
     return Profile(
         id=checked["id"],
         name=checked["name"],
@@ -161,7 +161,7 @@ def parse(data: Any) -> Profile:
         pins=frozenset(match["pins"]),
         without=frozenset(match["without"]),
         datastreams=datastreams,
-        compositions=tuple(compositions),
+        combined=tuple(combinations),
         sources=tuple(checked["sources"]),
     )
 

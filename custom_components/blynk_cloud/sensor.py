@@ -18,7 +18,7 @@ from homeassistant.helpers.typing import StateType
 
 from .api import Datastream, DatastreamType, Location, Value
 from .backend import BlynkDevice
-from .const import Mode
+from .const import MONTHLY_MESSAGES_SENSOR, REQUESTS_SENSOR, Mode
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import BlynkDatastreamEntity, async_add_datastream_entities
 from .mapping import (
@@ -45,16 +45,16 @@ class BlynkSensorEntityDescription(SensorEntityDescription):
 
 DEVICE_MODE_SENSORS = (
     BlynkSensorEntityDescription(
-        key="requests",
-        translation_key="requests",
+        key=REQUESTS_SENSOR,
+        translation_key=REQUESTS_SENSOR,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda runtime: runtime.backend.client.stats.requests,
     ),
     BlynkSensorEntityDescription(
-        key="monthly_messages",
-        translation_key="monthly_messages",
+        key=MONTHLY_MESSAGES_SENSOR,
+        translation_key=MONTHLY_MESSAGES_SENSOR,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda runtime: runtime.values.monthly_messages,
     ),

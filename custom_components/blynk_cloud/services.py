@@ -660,7 +660,7 @@ def _error(
 def _value(target: _Target, stream: _Stream, raw: Any) -> Value:
     """The value to send, coerced to the datastream's type; refused when it cannot fit."""
     try:
-        return _coerce(stream, raw, target.runtime.override(target.device, stream.datastream))
+        return _coerce(stream, raw, target.runtime.plan.override(target.device, stream.datastream))
     except _UnfitValueError as err:
         raise _error(err.key, target, stream, value=_show(raw), **err.placeholders) from None
 

@@ -9,10 +9,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import BlynkDevice
-from .composed import BlynkPositionEntity
-from .composition import Composition
+from .combination import Combination
+from .combined import BlynkPositionEntity
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
-from .entity import async_add_composed_entities
+from .entity import async_add_combined_entities
 
 PARALLEL_UPDATES = 1
 
@@ -23,24 +23,24 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the valves the options or a product profile combine."""
-    async_add_composed_entities(entry, Platform.VALVE, BlynkValve, async_add_entities)
+    async_add_combined_entities(entry, Platform.VALVE, BlynkValve, async_add_entities)
 
 
 class BlynkValve(BlynkPositionEntity, ValveEntity):
     """A valve; with a position, opening and closing go through the position."""
 
     def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
-        """Features and device class from the composition."""
-        super().__init__(runtime, device, composition)
+        """Features and device class from the combination."""
+        super().__init__(runtime, device, combination)
         self._attr_reports_position = self.positioned
         features = ValveEntityFeature.OPEN | ValveEntityFeature.CLOSE
         if self.positioned:
             features |= ValveEntityFeature.SET_POSITION
         self._attr_supported_features = features
-        if composition.device_class:
-            self._attr_device_class = ValveDeviceClass(composition.device_class)
+        if combination.device_class:
+            self._attr_device_class = ValveDeviceClass(combination.device_class)
 
     @property
     @override

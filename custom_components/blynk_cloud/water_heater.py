@@ -12,10 +12,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import BlynkDevice
-from .composed import POWER, BlynkTemperatureEntity
-from .composition import Composition
+from .combination import Combination
+from .combined import POWER, BlynkTemperatureEntity
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
-from .entity import async_add_composed_entities
+from .entity import async_add_combined_entities
 
 PARALLEL_UPDATES = 1
 OPERATION = "operation"
@@ -27,17 +27,17 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the water heaters the options or a product profile combine."""
-    async_add_composed_entities(entry, Platform.WATER_HEATER, BlynkWaterHeater, async_add_entities)
+    async_add_combined_entities(entry, Platform.WATER_HEATER, BlynkWaterHeater, async_add_entities)
 
 
 class BlynkWaterHeater(BlynkTemperatureEntity, WaterHeaterEntity):
     """A heater: its state is its operation mode, or on and off."""
 
     def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
         """Features and operation modes from the parts."""
-        super().__init__(runtime, device, composition)
+        super().__init__(runtime, device, combination)
         features = WaterHeaterEntityFeature.TARGET_TEMPERATURE
         operations = self.options(OPERATION)
         if self.has(POWER) or STATE_OFF in operations:

@@ -1,4 +1,4 @@
-"""The composition model: the stored form, what it refuses and why, and what a device can play."""
+"""The combination model: the stored form, what it refuses and why, and what a device can play."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ import probatio
 import pytest
 
 from custom_components.blynk_cloud.api import Datastream, DatastreamType
-from custom_components.blynk_cloud.composition import as_number, fit, parse, pins_of, value_key
+from custom_components.blynk_cloud.combination import as_number, fit, parse, pins_of, value_key
 from tests.combined import FAN, LIGHT, THERMOSTAT, VALVE
 
 T = DatastreamType
@@ -18,9 +18,9 @@ def stream(pin: str, kind: DatastreamType) -> Datastream:
 
 @pytest.mark.parametrize("data", [THERMOSTAT, FAN, LIGHT, VALVE])
 def test_the_stored_form_round_trips(data: dict[str, Any]) -> None:
-    composition = parse(data)
-    assert composition.to_data() == data
-    assert parse(composition.to_data()) == composition
+    combination = parse(data)
+    assert combination.to_data() == data
+    assert parse(combination.to_data()) == combination
 
 
 def test_every_field_round_trips() -> None:

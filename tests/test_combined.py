@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blynk_cloud.composition import COMPOSED_PLATFORMS
+from custom_components.blynk_cloud.combination import COMBINED_PLATFORMS
 from emulator import Emulator
 from tests.combined import act, combined_entry, setup_with
 from tests.conftest import DEMO
@@ -156,7 +156,7 @@ def scenario() -> dict[str, Any]:
 
 @pytest.fixture
 async def gadget(hass: HomeAssistant, organization_entry: MockConfigEntry) -> MockConfigEntry:
-    platforms = list(COMPOSED_PLATFORMS)
+    platforms = list(COMBINED_PLATFORMS)
     return await setup_with(hass, combined_entry(organization_entry, COMBINED), platforms)
 
 

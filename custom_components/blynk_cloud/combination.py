@@ -1,9 +1,9 @@
-"""Whole-device entities composed from datastreams: the model the options and the profiles share.
+"""Combined entities made of datastreams: the model the options and the profiles share.
 
-A composition names a Home Assistant platform (climate, fan, light, valve, cover, water heater)
+A combination names a Home Assistant platform (climate, fan, light, valve, cover, water heater)
 and the datastream (pin) that plays each of its parts: a thermostat's current and target
 temperature, a fan's power and speed. What a value means (an ENUM value as an HVAC mode) is
-data in the composition, not code. The same data form is stored in the options and shipped in
+data in the combination, not code. The same data form is stored in the options and shipped in
 product profiles.
 """
 
@@ -23,7 +23,7 @@ import probatio
 from .api import Datastream, DatastreamType, Value, normalize_pin
 from .mapping import NUMERIC
 
-COMPOSED_PLATFORMS = (
+COMBINED_PLATFORMS = (
     Platform.CLIMATE,
     Platform.COVER,
     Platform.FAN,
@@ -105,7 +105,7 @@ ROLES: Mapping[Platform, Mapping[str, Role]] = {
         "operation": Role(PartKind.CHOICE),
     },
 }
-"""Every part of every composed platform: the options form and the profile schema list these."""
+"""Every part of every combined platform: the options form and the profile schema list these."""
 
 ONE_OF: Mapping[Platform, tuple[str, ...]] = {
     Platform.FAN: ("power", "speed"),
@@ -113,7 +113,7 @@ ONE_OF: Mapping[Platform, tuple[str, ...]] = {
     Platform.VALVE: ("position", "open"),
     Platform.COVER: ("position", "open"),
 }
-"""A composition of these platforms needs at least one of these parts to be controllable."""
+"""A combination of these platforms needs at least one of these parts to be controllable."""
 
 TOGETHER: tuple[str, ...] = ("red", "green", "blue")
 """Split zeRGBa: the three channels come together or not at all."""
@@ -170,8 +170,8 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True)
-class Composition:
-    """A whole-device entity: which platform, and which datastream plays which part."""
+class Combination:
+    """A combined entity: which platform, and which datastream plays which part."""
 
     platform: Platform
     key: str
@@ -264,9 +264,9 @@ PART_SCHEMA = probatio.Schema(
         probatio.Optional("read_only", default=False): bool,
     }
 )
-COMPOSITION_SCHEMA = probatio.Schema(
+COMBINATION_SCHEMA = probatio.Schema(
     {
-        probatio.Required("platform"): probatio.In([str(p) for p in COMPOSED_PLATFORMS]),
+        probatio.Required("platform"): probatio.In([str(p) for p in COMBINED_PLATFORMS]),
         probatio.Required("key"): probatio.All(str, probatio.Match(KEY_PATTERN)),
         probatio.Required("parts"): probatio.All(
             probatio.Schema({str: PART_SCHEMA}), probatio.Length(min=1)
@@ -279,9 +279,9 @@ COMPOSITION_SCHEMA = probatio.Schema(
 """The stored form; `parse` also checks what a schema cannot (roles, options, bounds)."""
 
 
-def parse(data: Any) -> Composition:
-    """A composition from its stored form; probatio.Invalid says what is wrong."""
-    checked = COMPOSITION_SCHEMA(data)
+def parse(data: Any) -> Combination:
+    """A combination from its stored form; probatio.Invalid says what is wrong."""
+    checked = COMBINATION_SCHEMA(data)
     platform = Platform(checked["platform"])
     if not checked["key"].startswith(str(platform)):
         raise _invalid(f"the key starts with {platform}", "invalid_key", ["key"])
@@ -300,7 +300,7 @@ def parse(data: Any) -> Composition:
             "unknown_device_class",
             ["device_class"],
         )
-    return Composition(
+    return Combination(
         platform=platform,
         key=checked["key"],
         parts=parts,
@@ -355,11 +355,11 @@ def _invalid(message: str, key: str, path: list[str], **placeholders: str) -> pr
     return probatio.Invalid(message, path=path, translation_key=key, placeholders=placeholders)
 
 
-def mismatches(composition: Composition, datastreams: Mapping[str, Datastream]) -> dict[str, str]:
+def mismatches(combination: Combination, datastreams: Mapping[str, Datastream]) -> dict[str, str]:
     """Parts whose datastream is missing or of a type the part cannot use: role -> reason."""
     found: dict[str, str] = {}
-    roles = ROLES[composition.platform]
-    for role, part in composition.parts.items():
+    roles = ROLES[combination.platform]
+    for role, part in combination.parts.items():
         datastream = datastreams.get(part.pin)
         if datastream is None:
             found[role] = "missing"
@@ -369,35 +369,35 @@ def mismatches(composition: Composition, datastreams: Mapping[str, Datastream]) 
 
 
 def fit(
-    composition: Composition, datastreams: Mapping[str, Datastream], *, check_types: bool
-) -> tuple[Composition | None, dict[str, str]]:
-    """The composition a device can play, and the parts it cannot: role -> reason.
+    combination: Combination, datastreams: Mapping[str, Datastream], *, check_types: bool
+) -> tuple[Combination | None, dict[str, str]]:
+    """The combination a device can play, and the parts it cannot: role -> reason.
 
     A part whose datastream is missing (or, where types are known, of a type the part cannot
-    use) is left out; without a part the platform needs, there is no composition.
+    use) is left out; without a part the platform needs, there is no combination.
     """
     problems = {
         role: reason
-        for role, reason in mismatches(composition, datastreams).items()
+        for role, reason in mismatches(combination, datastreams).items()
         if check_types or reason == "missing"
     }
     if not problems:
-        return composition, problems
-    parts = {role: part for role, part in composition.parts.items() if role not in problems}
+        return combination, problems
+    parts = {role: part for role, part in combination.parts.items() if role not in problems}
     try:
-        _check_parts(composition.platform, parts)
+        _check_parts(combination.platform, parts)
     except probatio.Invalid:
         return None, problems
-    return replace(composition, parts=parts), problems
+    return replace(combination, parts=parts), problems
 
 
-def pins_of(compositions: Iterable[Composition]) -> frozenset[str]:
-    """The pins compositions use without keeping their own entities."""
+def pins_of(combinations: Iterable[Combination]) -> frozenset[str]:
+    """The pins combinations use without keeping their own entities."""
     return frozenset(
         pin
-        for composition in compositions
-        if not composition.keep_entities
-        for pin in composition.pins
+        for combination in combinations
+        if not combination.keep_entities
+        for pin in combination.pins
     )
 
 

@@ -1,4 +1,4 @@
-"""The base of whole-device entities: parts read from the poll, writes batched and checked."""
+"""The base of combined entities: parts read from the poll, writes batched and checked."""
 
 from collections.abc import Hashable, Mapping
 import math
@@ -9,7 +9,7 @@ from homeassistant.util.percentage import percentage_to_ranged_value, ranged_val
 
 from .api import Datastream, DatastreamType, Value
 from .backend import BlynkDevice
-from .composition import ROLES, Composition, Part, as_number
+from .combination import ROLES, Combination, Part, as_number
 from .const import DOMAIN
 from .coordinator import BlynkRuntimeData, BlynkValuesCoordinator
 from .entity import BlynkEntity
@@ -17,19 +17,19 @@ from .mapping import is_on, number_bounds, on_off_values, unit_spec
 from .services import async_write_values
 
 
-class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
+class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
     """An entity made of several datastreams of one device."""
 
     def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
-        """The device's main entity when the composition has no name of its own."""
+        """The device's main entity when the combination has no name of its own."""
         super().__init__(runtime.values, runtime, device)
-        self.composition = composition
-        self._attr_unique_id = f"{runtime.backend.device_key(device)}_{composition.key}"
-        self._attr_name = composition.name
+        self.combination = combination
+        self._attr_unique_id = runtime.plan.combined_unique_id(device, combination)
+        self._attr_name = combination.name
         self._datastreams: dict[str, Datastream] = {
-            role: device.datastreams[part.pin] for role, part in composition.parts.items()
+            role: device.datastreams[part.pin] for role, part in combination.parts.items()
         }
 
     def has(self, role: str) -> bool:
@@ -38,7 +38,7 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
 
     def part(self, role: str) -> Part:
         """The part of a role (callers check `has` first)."""
-        return self.composition.parts[role]
+        return self.combination.parts[role]
 
     def value(self, role: str) -> Value | None:
         """The current value of a part's datastream (None: no part, or no value)."""
@@ -60,7 +60,7 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """What a SWITCH part writes for on and off: the part's, else the datastream's."""
         datastream = self._datastreams[role]
         part = self.part(role)
-        on, off = on_off_values(datastream, self.runtime.override(self.device, datastream))
+        on, off = on_off_values(datastream, self.runtime.plan.override(self.device, datastream))
         return (on if part.on is None else part.on), (off if part.off is None else part.off)
 
     def is_switched_on(self, role: str) -> bool | None:
@@ -81,8 +81,8 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """A RANGE part's bounds: the part's, the options', the template's, else the role's."""
         datastream = self._datastreams[role]
         part = self.part(role)
-        user_override = self.runtime.override(self.device, datastream)
-        default = ROLES[self.composition.platform][role].default_range or (0.0, 100.0)
+        user_override = self.runtime.plan.override(self.device, datastream)
+        default = ROLES[self.combination.platform][role].default_range or (0.0, 100.0)
         low = next(
             v for v in (part.min, user_override.min, datastream.min, default[0]) if v is not None
         )
@@ -138,7 +138,7 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
     def step_of(self, role: str) -> float:
         """The smallest change of a RANGE part: the options' step, else 1 (whole) or 0.1."""
         datastream = self._datastreams[role]
-        return number_bounds(datastream, self.runtime.override(self.device, datastream))[2]
+        return number_bounds(datastream, self.runtime.plan.override(self.device, datastream))[2]
 
     # Choices
 
@@ -169,7 +169,7 @@ class BlynkComposedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """A SETTING part's bounds, where the part, the options or the template give them."""
         datastream = self._datastreams[role]
         part = self.part(role)
-        user_override = self.runtime.override(self.device, datastream)
+        user_override = self.runtime.plan.override(self.device, datastream)
         low = next(
             (v for v in (part.min, user_override.min, datastream.min) if v is not None), None
         )
@@ -213,18 +213,18 @@ CURRENT = "current_temperature"
 POWER = "power"
 
 
-class BlynkTemperatureEntity(BlynkComposedEntity):
-    """A composed entity around a target temperature: thermostats and water heaters."""
+class BlynkTemperatureEntity(BlynkCombinedEntity):
+    """A combined entity around a target temperature: thermostats and water heaters."""
 
     _attr_min_temp: float
     _attr_max_temp: float
     _attr_target_temperature_step: float | None
 
     def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, composition: Composition
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
         """Bounds and step from the target's datastream; the unit from its units."""
-        super().__init__(runtime, device, composition)
+        super().__init__(runtime, device, combination)
         low, high = self.setting_bounds(TARGET)
         if low is not None:
             self._attr_min_temp = low
@@ -270,8 +270,8 @@ POSITION = "position"
 OPEN = "open"
 
 
-class BlynkPositionEntity(BlynkComposedEntity):
-    """A composed entity that opens: valves and covers."""
+class BlynkPositionEntity(BlynkCombinedEntity):
+    """A combined entity that opens: valves and covers."""
 
     @property
     def positioned(self) -> bool:
