@@ -2,6 +2,7 @@
 
 import copy
 import logging
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_SCAN_INTERVAL
@@ -10,8 +11,9 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blynk_cloud.const import DOMAIN
+from custom_components.blynk_cloud.const import CONF_COMBINED, DOMAIN
 from emulator import Emulator, EmulatorServer
+from tests.combined import CLIMATE, COMBINED, combined_entry
 from tests.conftest import DEMO, advance, demo_device, setup_entry
 
 
@@ -83,14 +85,7 @@ async def test_removed_datastream(
 ) -> None:
     entry = await setup_entry(hass, organization_entry)
     issue_id = f"datastream_removed_{entry.entry_id}"
-    scenario = copy.deepcopy(DEMO)
-    weather = next(t for t in scenario["templates"] if t["id"] == 353)
-    weather["datastreams"] = [ds for ds in weather["datastreams"] if ds["label"] != "Pressure"]
-    for device in scenario["devices"]:
-        if device["templateId"] == 353:
-            device["values"].pop("3", None)
-            device.get("history", {}).pop("3", None)
-    emulator.load(scenario)
+    emulator.load(without_pressure())
     await advance(hass, freezer, 15 * 60)
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert issue is not None
@@ -100,6 +95,61 @@ async def test_removed_datastream(
     )
     emulator.load(DEMO)
     await advance(hass, freezer, 15 * 60)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+def without_pressure() -> dict[str, Any]:
+    """The demo with the weather stations' Pressure datastream removed from their template."""
+    scenario = copy.deepcopy(DEMO)
+    weather = next(t for t in scenario["templates"] if t["id"] == 353)
+    weather["datastreams"] = [ds for ds in weather["datastreams"] if ds["label"] != "Pressure"]
+    for device in scenario["devices"]:
+        if device["templateId"] == 353:
+            device["values"].pop("3", None)
+            device.get("history", {}).pop("3", None)
+    return scenario
+
+
+async def test_combined_entities_are_no_removed_datastreams(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """One plan knows every unique ID: the repair check and the cleanup of superseded entities.
+
+    Combined entities are expected entities, at every discovery and after a restart; a
+    datastream that leaves its template is named alone; a combined entity taken out of the
+    options goes without a repair, and its datastreams get their own entities back.
+    """
+    entry = await setup_entry(hass, combined_entry(organization_entry))
+    issue_id = f"datastream_removed_{entry.entry_id}"
+    await advance(hass, freezer, 15 * 60)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    await hass.config_entries.async_reload(entry.entry_id)  # a restart: the entities are known
+    await hass.async_block_till_done()
+    await advance(hass, freezer, 15 * 60)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert hass.states.get(CLIMATE).state == "heat"
+
+    emulator.load(without_pressure())
+    await advance(hass, freezer, 15 * 60)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue.translation_placeholders["entities"] == (
+        "sensor.cabin_weather_pressure, sensor.garden_weather_pressure"
+    )
+
+    emulator.load(DEMO)
+    hass.config_entries.async_update_entry(
+        entry, options={CONF_COMBINED: {k: v for k, v in COMBINED.items() if k != "356"}}
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await advance(hass, freezer, 15 * 60)
+    assert entity_registry.async_get(CLIMATE) is None
+    assert hass.states.get("number.hallway_thermostat_target_temperature").state == "21.5"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
