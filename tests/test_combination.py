@@ -6,7 +6,7 @@ import probatio
 import pytest
 
 from custom_components.blynk_cloud.api import Datastream, DatastreamType
-from custom_components.blynk_cloud.combination import as_number, fit, parse, pins_of, value_key
+from custom_components.blynk_cloud.combination import fit, parse, pins_of, value_key
 from tests.combined import FAN, LIGHT, THERMOSTAT, VALVE
 
 T = DatastreamType
@@ -126,14 +126,5 @@ def test_pins_of_leaves_kept_datastreams() -> None:
     assert pins_of([parse(FAN), kept]) == {"v0", "v1", "v2", "v3"}
 
 
-def test_values_as_keys_and_numbers() -> None:
+def test_values_as_keys() -> None:
     assert [value_key(v) for v in (True, 1.0, 1.5, " Cool ", 2)] == ["1", "1", "1.5", "cool", "2"]
-    assert [as_number(v) for v in (True, 3, 2.5, "25.0C", " 7 % ", "-3")] == [
-        1.0,
-        3.0,
-        2.5,
-        25.0,
-        7.0,
-        -3.0,
-    ]
-    assert [as_number(v) for v in (None, "OFF", float("nan"), "1e5", "12 degrees")] == [None] * 5

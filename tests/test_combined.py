@@ -52,6 +52,7 @@ def gadget_scenario() -> dict[str, Any]:
                 _datastream(7, "Blue", "INT", min=0, max=255),
                 _datastream(8, "State", "STRING"),
                 _datastream(9, "Speed", "INT", min=1, max=3),
+                _datastream(10, "Door", "INT"),
             ],
         }
     )
@@ -71,6 +72,7 @@ def gadget_scenario() -> dict[str, Any]:
                 "6": 8,
                 "8": "OPEN",
                 "9": 2,
+                "10": 0,
             },
         }
     )
@@ -143,6 +145,18 @@ COMBINED = {
             "key": "valve_text",
             "name": "Text",
             "parts": {"open": {"pin": "v8", "on": "OPEN", "off": "SHUT"}},
+        },
+        {
+            "platform": "valve",
+            "key": "valve_low",
+            "name": "Low",
+            "parts": {"open": {"pin": "v1", "off": "low"}},
+        },
+        {
+            "platform": "cover",
+            "key": "cover_door",
+            "name": "Door",
+            "parts": {"open": {"pin": "v10", "off": "0"}},
         },
     ]
 }
@@ -240,3 +254,10 @@ async def test_covers_and_valves(hass: HomeAssistant, emulator: Emulator) -> Non
     await act(hass, "valve.gadget_text", "close_valve")
     assert emulator.value(GADGET, "v8") == "SHUT"
     assert hass.states.get("valve.gadget_text").state == "closed"
+
+
+@pytest.mark.usefixtures("gadget")
+async def test_the_off_value_is_off_in_any_form(hass: HomeAssistant) -> None:
+    """An off value given as text is off, whatever case or type the device answers with."""
+    assert hass.states.get("valve.gadget_low").state == "closed"  # "LOW", off "low"
+    assert hass.states.get("cover.gadget_door").state == "closed"  # 0, off "0"

@@ -23,6 +23,7 @@ from custom_components.blynk_cloud.mapping import (
     UNITS,
     EntityKind,
     Override,
+    as_number,
     decide,
     enum_label,
     enum_options,
@@ -352,3 +353,18 @@ def test_every_unit_is_valid_in_home_assistant(name: str) -> None:
         return
     assert spec.unit in DEVICE_CLASS_UNITS[spec.device_class], name
     assert spec.state_class in DEVICE_CLASS_STATE_CLASSES[spec.device_class], name
+
+
+def test_values_as_numbers() -> None:
+    assert [as_number(v) for v in (True, 3, 2.5, "25.0C", " 7 % ", "-3", "1e5")] == [
+        1.0,
+        3.0,
+        2.5,
+        25.0,
+        7.0,
+        -3.0,
+        100000.0,
+    ]
+    assert [as_number(v) for v in (None, "OFF", float("nan"), "1" * 400, "12 degrees")] == [
+        None
+    ] * 5

@@ -64,4 +64,4 @@ class BlynkDatastreamBinarySensor(BlynkDatastreamEntity, BinarySensorEntity):
     @property
     @override
     def is_on(self) -> bool | None:
-        return is_on(self.raw_value, on_off_values(self.datastream, self.override)[1])
+        return is_on(self.raw_value, *on_off_values(self.datastream, self.override))

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 import math
-import re
 from typing import Any
 
 from homeassistant.components.climate.const import HVACAction, HVACMode
@@ -399,17 +398,3 @@ def pins_of(combinations: Iterable[Combination]) -> frozenset[str]:
         if not combination.keep_entities
         for pin in combination.pins
     )
-
-
-_NUMBER_TEXT = re.compile(r"\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(?:°?[A-Za-z%]{0,3})\s*")
-
-
-def as_number(value: Value | None) -> float | None:
-    """A value as a number: numbers, booleans, and texts of a number with a unit ("25.0C")."""
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str) and (match := _NUMBER_TEXT.fullmatch(value)):
-        return float(match.group(1))
-    return None

@@ -9,11 +9,11 @@ from homeassistant.util.percentage import percentage_to_ranged_value, ranged_val
 
 from .api import Datastream, DatastreamType, Value
 from .backend import BlynkDevice
-from .combination import ROLES, Combination, Part, as_number
+from .combination import ROLES, Combination, Part
 from .const import DOMAIN
 from .coordinator import BlynkRuntimeData, BlynkValuesCoordinator
 from .entity import BlynkEntity
-from .mapping import is_on, number_bounds, on_off_values, unit_spec
+from .mapping import as_number, is_on, number_bounds, on_off_values, unit_spec
 from .services import async_write_values
 
 
@@ -67,13 +67,10 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """Whether a SWITCH part is on (None: no value yet).
 
         A part that names its on value is on at that value only (one mode datastream can
-        switch two heaters: 1 pool, 2 spa); else anything but the off value is on.
+        switch two heaters: 1 pool, 2 spa).
         """
         on, off = self.on_off(role)
-        value = self.value(role)
-        if value is None or self.part(role).on is None:
-            return is_on(value, off)
-        return _same(value, on)
+        return is_on(self.value(role), on, off, only_on=self.part(role).on is not None)
 
     # Ranges
 
@@ -199,13 +196,6 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
             self.device,
             [(self._datastreams[role], value) for role, value in values.items()],
         )
-
-
-def _same(value: Value, other: Value) -> bool:
-    number, other_number = as_number(value), as_number(other)
-    if number is not None and other_number is not None:
-        return number == other_number
-    return str(value).strip().lower() == str(other).strip().lower()
 
 
 TARGET = "target_temperature"

@@ -10,10 +10,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import MULTI_VALUE_SEPARATOR, BlynkDevice
-from .combination import TOGETHER, Combination, as_number
+from .combination import TOGETHER, Combination
 from .combined import POWER, BlynkCombinedEntity
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import async_add_combined_entities
+from .mapping import as_number
 
 PARALLEL_UPDATES = 1
 BRIGHTNESS = "brightness"

@@ -35,7 +35,7 @@ from homeassistant.const import (
     UnitOfVolumeFlowRate,
 )
 
-from .api import Datastream, DatastreamType, Value
+from .api import BOOLEAN_TEXTS, Datastream, DatastreamType, Value, number_of
 from .const import CONF_ENTITY, CONF_MAX, CONF_MIN, CONF_STEP
 
 INT_MIN = -2_147_483_648
@@ -353,18 +353,39 @@ def on_off_values(datastream: Datastream, override: Override) -> tuple[Value, Va
     return round(high), round(low)
 
 
-_OFF_TEXTS = frozenset({"", "0", "false", "off"})
+def as_number(value: Value | None) -> float | None:
+    """A value as a number: numbers, booleans, and texts of a number, also with a unit ("25.0C")."""
+    if isinstance(value, bool):
+        return float(value)
+    number = number_of(value, with_unit=True)
+    return None if number is None else float(number)
 
 
-def is_on(value: Value | None, off: Value) -> bool | None:
-    """Whether a value means on: anything but the off value; None when there is no value."""
+def same(value: Value, other: Value) -> bool:
+    """Whether two values are one: as numbers where both are (1, 1.0, "1"), else as text."""
+    number, other_number = as_number(value), as_number(other)
+    if number is not None and other_number is not None:
+        return number == other_number
+    return str(value).strip().lower() == str(other).strip().lower()
+
+
+def is_on(value: Value | None, on: Value, off: Value, *, only_on: bool = False) -> bool | None:
+    """Whether a value means on (None: no value), whatever form it comes in (0, 0.0, "0").
+
+    The on value is on and the off value off. Any other value is on (a level between them),
+    except a text that means off (`off`, `false`, empty); `only_on`: every other value is off
+    (one mode datastream can switch two heaters: 1 pool, 2 spa).
+    """
     if value is None:
         return None
-    if isinstance(value, str):
-        return value.strip().lower() not in _OFF_TEXTS
-    if isinstance(value, bool) or isinstance(off, bool):
-        return bool(value)
-    return value != off
+    if same(value, on):
+        return True
+    if only_on or same(value, off):
+        return False
+    if isinstance(value, str) and as_number(value) is None:
+        text = value.strip().lower()
+        return BOOLEAN_TEXTS.get(text, bool(text))
+    return True
 
 
 def _first(*values: float | None) -> float | None:

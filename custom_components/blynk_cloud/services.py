@@ -35,7 +35,15 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.util import dt as dt_util
 import probatio
 
-from .api import Datastream, DatastreamType, Location, Value, normalize_pin
+from .api import (
+    BOOLEAN_TEXTS,
+    Datastream,
+    DatastreamType,
+    Location,
+    Value,
+    normalize_pin,
+    number_of,
+)
 from .backend import MULTI_VALUE_SEPARATOR, BlynkDevice, OrganizationBackend, export_period
 from .const import DOMAIN, Mode
 from .coordinator import BlynkRuntimeData
@@ -143,8 +151,6 @@ _NUMBER_PROPERTIES: Mapping[str, tuple[float, float]] = {
 }
 _LIST_PROPERTIES = frozenset({"labels", "urls"})
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
-_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
-_BOOLEAN_TEXT = {"true": True, "on": True, "1": True, "false": False, "off": False, "0": False}
 _MAX_SHOWN = 60
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -692,30 +698,16 @@ def _generic(raw: Any) -> Value:
 
 
 def _integer(raw: Any) -> int:
-    if isinstance(raw, str) and _INTEGER_TEXT.fullmatch(raw.strip()):
-        return int(raw)
-    try:
-        number = _number(raw)
-    except _UnfitValueError:
-        raise _UnfitValueError("value_not_integer") from None
-    if not number.is_integer():
+    number = number_of(raw)
+    if number is None or (isinstance(number, float) and not number.is_integer()):
         raise _UnfitValueError("value_not_integer")
     return int(number)
 
 
 def _number(raw: Any) -> float:
-    if isinstance(raw, str):
-        try:
-            number = float(raw)
-        except ValueError:
-            raise _UnfitValueError("value_not_number") from None
-    elif isinstance(raw, int | float) and not isinstance(raw, bool):
-        number = float(raw)
-    else:
+    if (number := number_of(raw)) is None:
         raise _UnfitValueError("value_not_number")
-    if not math.isfinite(number):
-        raise _UnfitValueError("value_not_number")
-    return number
+    return float(number)
 
 
 def _in_range(
@@ -740,7 +732,7 @@ def _boolean(raw: Any) -> bool:
         return raw
     if isinstance(raw, int | float) and raw in (0, 1):
         return bool(raw)
-    if isinstance(raw, str) and (parsed := _BOOLEAN_TEXT.get(raw.strip().lower())) is not None:
+    if isinstance(raw, str) and (parsed := BOOLEAN_TEXTS.get(raw.strip().lower())) is not None:
         return parsed
     raise _UnfitValueError("value_not_boolean")
 

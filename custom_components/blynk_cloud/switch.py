@@ -45,7 +45,7 @@ class BlynkSwitch(BlynkDatastreamEntity, SwitchEntity):
     @property
     @override
     def is_on(self) -> bool | None:
-        return is_on(self.raw_value, self._off)
+        return is_on(self.raw_value, self._on, self._off)
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:

@@ -24,6 +24,7 @@ from .errors import (
 from .host import REGIONAL_HOSTS, BlynkServer
 from .http import RequestStats
 from .models import (
+    BOOLEAN_TEXTS,
     BatchUpdateResult,
     Datastream,
     DatastreamType,
@@ -39,6 +40,7 @@ from .models import (
     Value,
     coerce_value,
     normalize_pin,
+    number_of,
     parse_value,
     token_digest,
 )
@@ -46,6 +48,7 @@ from .platform import BATCH_READ_DEVICES, BlynkPlatformClient
 
 __all__ = [
     "BATCH_READ_DEVICES",
+    "BOOLEAN_TEXTS",
     "REGIONAL_HOSTS",
     "BatchUpdateResult",
     "BlynkAuthError",
@@ -80,6 +83,7 @@ __all__ = [
     "Value",
     "coerce_value",
     "normalize_pin",
+    "number_of",
     "parse_value",
     "token_digest",
 ]

@@ -78,8 +78,43 @@ def parse_value(raw: Any) -> Value | None:
 
 
 _INTEGER_TEXT = re.compile(r"[+-]?\d+")
-_TRUE_TEXTS = frozenset({"1", "true", "on"})
-_FALSE_TEXTS = frozenset({"0", "false", "off"})
+_NUMBER_AND_UNIT = re.compile(r"([-+]?[0-9]+(?:\.[0-9]+)?)\s*°?[A-Za-z%]{0,3}")
+BOOLEAN_TEXTS: Mapping[str, bool] = {
+    "1": True,
+    "true": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "off": False,
+}
+"""On and off as text (lower case), as devices and people write them."""
+
+
+def number_of(raw: Any, *, with_unit: bool = False) -> int | float | None:
+    """A finite number from a JSON number or its text (whole numbers stay ints); else None.
+
+    Booleans are not numbers here. `with_unit` also reads a number followed by its unit, as
+    some products send a reading (`"25.0C"`).
+    """
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return None
+    number = _text_number(raw.strip(), with_unit=with_unit) if isinstance(raw, str) else raw
+    if number is None:
+        return None
+    try:
+        return number if math.isfinite(number) else None
+    except OverflowError:  # a whole number beyond any float
+        return None
+
+
+def _text_number(text: str, *, with_unit: bool) -> int | float | None:
+    if _INTEGER_TEXT.fullmatch(text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        match = _NUMBER_AND_UNIT.fullmatch(text) if with_unit else None
+        return None if match is None else float(match.group(1))
 
 
 def coerce_value(raw: Any, kind: DatastreamType | None) -> Value | None:
@@ -113,28 +148,16 @@ def _as_text(raw: Any) -> str:
 
 
 def _as_number(raw: Any) -> int | float:
-    number: int | float
-    if isinstance(raw, bool):
-        number = int(raw)
-    elif isinstance(raw, int | float):
-        number = raw
-    elif isinstance(raw, str) and _INTEGER_TEXT.fullmatch(text := raw.strip()):
-        number = int(text)
-    else:
-        try:
-            number = float(raw) if isinstance(raw, str) else math.nan
-        except ValueError:
-            number = math.nan
-    if not math.isfinite(number):
+    number = int(raw) if isinstance(raw, bool) else number_of(raw)
+    if number is None:
         raise _malformed(raw, "a number")
     return number
 
 
 def _as_boolean(raw: Any) -> int:
     if isinstance(raw, str):
-        text = raw.strip().lower()
-        if text in _TRUE_TEXTS | _FALSE_TEXTS:
-            return int(text in _TRUE_TEXTS)
+        if (value := BOOLEAN_TEXTS.get(raw.strip().lower())) is not None:
+            return int(value)
     elif isinstance(raw, bool | int | float) and raw in (0, 1):
         return int(raw)
     raise _malformed(raw, "a boolean")
