@@ -15,7 +15,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_MODE, DOMAIN, Mode
 from emulator import EmulatorServer
-from tests.conftest import demo_device, setup_entry
+from tests.conftest import DEMO, demo_device, setup_entry
+
+WITHOUT_BOUNDS = {**DEMO, "variants": {**DEMO["variants"], "template_bounds": "absent"}}
+"""The demo as the Platform API's documented schema reads: templates without min and max."""
 
 THERMOSTAT = {
     "platform": "climate",

@@ -161,6 +161,21 @@ async def test_a_datastream_chosen_in_the_options_keeps_its_entity(
     assert hass.states.get("number.hallway_thermostat_target_temperature") is None
 
 
+async def test_the_options_step_is_the_targets_step(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A step chosen for the target's datastream in the options is the thermostat's step."""
+    entry = combined_entry(organization_entry)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_DATASTREAMS: {"356:v1": {"step": 1.0}}}
+    )
+    await setup_with(hass, entry, [Platform.CLIMATE])
+    assert hass.states.get(CLIMATE).attributes[ATTR_TARGET_TEMP_STEP] == 1
+    await act(hass, CLIMATE, SERVICE_SET_TEMPERATURE, temperature=22.4)
+    assert emulator.value(4, "v1") == 22.0
+
+
 @pytest.mark.usefixtures("local_resolver")
 async def test_windmill_ac_profile(
     hass: HomeAssistant,

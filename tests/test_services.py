@@ -1743,12 +1743,13 @@ async def test_descriptions_match_the_actions(
 
 
 def test_exception_translations_exist() -> None:
-    """Every translation key services.py raises has a message with the placeholders it fills."""
-    source = (Path(__file__).parent.parent / "custom_components/blynk_cloud/services.py").read_text(
-        encoding="utf-8"
+    """Every translation key the actions and writes raise has a message."""
+    package = Path(__file__).parent.parent / "custom_components/blynk_cloud"
+    source = "".join(
+        (package / name).read_text(encoding="utf-8") for name in ("services.py", "writes.py")
     )
     raised = set(
-        re.findall(r'(?:translation_key=|_error\(|_UnfitValueError\()\s*"([a-z_]+)"', source)
+        re.findall(r'(?:translation_key=|_error\(|unfit\(|UnfitValueError\()\s*"([a-z_]+)"', source)
     )
     messages = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["exceptions"]
     assert len(raised) == 33

@@ -8,10 +8,19 @@ from homeassistant.components.water_heater import (
 )
 from homeassistant.const import ATTR_TEMPERATURE, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator, EmulatorServer
-from tests.combined import act, local_resolver, setup_with, vendor_entry
+from tests.combined import (
+    WITHOUT_BOUNDS,
+    act,
+    combined_entry,
+    local_resolver,
+    setup_with,
+    vendor_entry,
+)
 
 __all__ = ["local_resolver"]
 POOL = "water_heater.pool_heater"
@@ -71,3 +80,31 @@ async def test_raypak_crosswind(
         **{ATTR_OPERATION_MODE: "spa"},
     )
     assert (emulator.value(24, "v111"), emulator.value(24, "v67")) == (100, 2)
+
+
+@pytest.mark.parametrize("scenario", [WITHOUT_BOUNDS])
+async def test_a_target_beyond_its_parts_bounds_is_refused(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """The part's bounds check the write: the device would clamp it, and the state would lie.
+
+    Home Assistant does not check a water heater's target against its bounds itself.
+    """
+    heater = {
+        "platform": "water_heater",
+        "key": "water_heater",
+        "parts": {
+            "current_temperature": {"pin": "v0"},
+            "target_temperature": {"pin": "v1", "min": 10, "max": 30},
+        },
+    }
+    entry = combined_entry(organization_entry, {"356": [heater]})
+    await setup_with(hass, entry, [Platform.WATER_HEATER])
+    entity_id = "water_heater.hallway_thermostat"
+    state = hass.states.get(entity_id)
+    assert (state.attributes["min_temp"], state.attributes["max_temp"]) == (10, 30)
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, entity_id, SERVICE_SET_TEMPERATURE, temperature=40)
+    assert err.value.translation_key == "value_out_of_range"
+    assert emulator.value(4, "v1") == 21.5
+    assert hass.states.get(entity_id).attributes[ATTR_TEMPERATURE] == 21.5

@@ -13,8 +13,8 @@ from .combination import ROLES, Combination, Part
 from .const import DOMAIN
 from .coordinator import BlynkRuntimeData, BlynkValuesCoordinator
 from .entity import BlynkEntity
-from .mapping import as_number, is_on, number_bounds, on_off_values, unit_spec
-from .services import async_write_values
+from .mapping import Override, as_number, bounds, is_on, on_off_values, step, unit_spec
+from .writes import Write, async_write
 
 
 class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
@@ -60,7 +60,7 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
         """What a SWITCH part writes for on and off: the part's, else the datastream's."""
         datastream = self._datastreams[role]
         part = self.part(role)
-        on, off = on_off_values(datastream, self.runtime.plan.override(self.device, datastream))
+        on, off = on_off_values(datastream, self.limits(role)[1])
         return (on if part.on is None else part.on), (off if part.off is None else part.off)
 
     def is_switched_on(self, role: str) -> bool | None:
@@ -74,19 +74,14 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
 
     # Ranges
 
+    def limits(self, role: str) -> tuple[Part, Override]:
+        """Who chose a part's bounds and step: the part, then the options."""
+        return self.part(role), self.runtime.plan.override(self.device, self._datastreams[role])
+
     def bounds(self, role: str) -> tuple[float, float]:
         """A RANGE part's bounds: the part's, the options', the template's, else the role's."""
-        datastream = self._datastreams[role]
-        part = self.part(role)
-        user_override = self.runtime.plan.override(self.device, datastream)
         default = ROLES[self.combination.platform][role].default_range or (0.0, 100.0)
-        low = next(
-            v for v in (part.min, user_override.min, datastream.min, default[0]) if v is not None
-        )
-        high = next(
-            v for v in (part.max, user_override.max, datastream.max, default[1]) if v is not None
-        )
-        return low, high
+        return bounds(self._datastreams[role], *self.limits(role), default=default)
 
     def fraction(self, role: str) -> float | None:
         """Where a RANGE part's value lies between its bounds, 0 to 1."""
@@ -132,10 +127,12 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
             max(math.ceil(percentage_to_ranged_value((first, high), percentage)), first), high
         )
 
-    def step_of(self, role: str) -> float:
-        """The smallest change of a RANGE part: the options' step, else 1 (whole) or 0.1."""
-        datastream = self._datastreams[role]
-        return number_bounds(datastream, self.runtime.plan.override(self.device, datastream))[2]
+    def step_of(self, role: str, default: float | None = None) -> float:
+        """The smallest change of a part: the part's step, the options', else `default`.
+
+        Without either: 1 for whole numbers, 0.1 for a Double.
+        """
+        return step(self._datastreams[role], *self.limits(role), default=default)
 
     # Choices
 
@@ -164,16 +161,7 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
 
     def setting_bounds(self, role: str) -> tuple[float | None, float | None]:
         """A SETTING part's bounds, where the part, the options or the template give them."""
-        datastream = self._datastreams[role]
-        part = self.part(role)
-        user_override = self.runtime.plan.override(self.device, datastream)
-        low = next(
-            (v for v in (part.min, user_override.min, datastream.min) if v is not None), None
-        )
-        high = next(
-            (v for v in (part.max, user_override.max, datastream.max) if v is not None), None
-        )
-        return low, high
+        return bounds(self._datastreams[role], *self.limits(role))
 
     # Writes
 
@@ -190,11 +178,14 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
                     "datastream": self._datastreams[read_only[0]].label,
                 },
             )
-        await async_write_values(
+        await async_write(
             self.hass,
             self.coordinator.config_entry,
             self.device,
-            [(self._datastreams[role], value) for role, value in values.items()],
+            [
+                Write(self._datastreams[role], value, limits=self.part(role))
+                for role, value in values.items()
+            ],
         )
 
 
@@ -220,10 +211,8 @@ class BlynkTemperatureEntity(BlynkCombinedEntity):
             self._attr_min_temp = low
         if high is not None:
             self._attr_max_temp = high
-        target = self._datastreams[TARGET]
-        self._attr_target_temperature_step = self.part(TARGET).step or (
-            0.5 if target.type is DatastreamType.DOUBLE else 1.0
-        )
+        double = self._datastreams[TARGET].type is DatastreamType.DOUBLE
+        self._attr_target_temperature_step = self.step_of(TARGET, 0.5 if double else None)
         self._unit = self.temperature_unit_of(TARGET) or (
             self.temperature_unit_of(CURRENT) if self.has(CURRENT) else None
         )

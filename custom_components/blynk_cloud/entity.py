@@ -23,8 +23,8 @@ from .coordinator import (
     BlynkRuntimeData,
     BlynkValuesCoordinator,
 )
-from .errors import action_errors
 from .mapping import EntityKind, Override
+from .writes import Write, async_write
 
 INTEGRATION = er.RegistryEntryDisabler.INTEGRATION
 
@@ -101,10 +101,10 @@ class BlynkDatastreamEntity(BlynkEntity[BlynkValuesCoordinator]):
         return self.raw_value
 
     async def async_write_value(self, value: Value) -> None:
-        """Send a value to Blynk, then show it at once."""
-        async with action_errors(self.hass, self.coordinator.config_entry):
-            await self.runtime.backend.write(self.device, self.datastream, value)
-        self.runtime.values.async_set_values(self.device.id, {self.datastream.pin: value})
+        """Send a value to Blynk (checked as an action's), then show it at once."""
+        await async_write(
+            self.hass, self.coordinator.config_entry, self.device, [Write(self.datastream, value)]
+        )
 
 
 type DatastreamEntityFactory = Callable[

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 import re
-from typing import Any
+from typing import Any, Protocol, overload
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
@@ -41,7 +41,7 @@ from .const import CONF_ENTITY, CONF_MAX, CONF_MIN, CONF_STEP
 INT_MIN = -2_147_483_648
 INT_MAX = 2_147_483_647
 """Blynk's Integer range: the bounds of a number entity when the template gives none."""
-UNBOUNDED = 1e9
+UNBOUNDED = (-1e9, 1e9)
 """Bounds of a Double number entity when the template gives none (shown as a box)."""
 MAX_STATE_LENGTH = 255
 """Home Assistant's limit for a state; longer strings are cut."""
@@ -316,25 +316,61 @@ def _lookup(units: str | None) -> UnitSpec:
     return UnitSpec(units.strip())  # unknown units are shown as Blynk names them
 
 
-def bounds(datastream: Datastream, override: Override) -> tuple[float | None, float | None]:
-    """The bounds the user or the template set: options first, then the template.
+class Limits(Protocol):
+    """Bounds and a step someone chose: the options' (`Override`), a combined part's."""
 
+    @property
+    def min(self) -> float | None:
+        """The lowest value, if chosen."""
+
+    @property
+    def max(self) -> float | None:
+        """The highest value, if chosen."""
+
+    @property
+    def step(self) -> float | None:
+        """The smallest change, if chosen."""
+
+
+@overload
+def bounds(
+    datastream: Datastream, *limits: Limits, default: tuple[float, float]
+) -> tuple[float, float]: ...
+@overload
+def bounds(datastream: Datastream, *limits: Limits) -> tuple[float | None, float | None]: ...
+def bounds(
+    datastream: Datastream,
+    *limits: Limits,
+    default: tuple[float | None, float | None] = (None, None),
+) -> tuple[float | None, float | None]:
+    """Minimum and maximum: the first of `limits` that sets each, the template's, else `default`.
+
+    Callers pass the most specific limits first (a combined part's, then the options').
     Templates may come without `min`/`max` (the Platform API's schema shows none): then the
-    options are where the user sets them.
+    options, or a combined part, are where the user sets them.
     """
-    return _first(override.min, datastream.min), _first(override.max, datastream.max)
+    return (
+        _first(*(chosen.min for chosen in limits), datastream.min, default[0]),
+        _first(*(chosen.max for chosen in limits), datastream.max, default[1]),
+    )
+
+
+def step(datastream: Datastream, *limits: Limits, default: float | None = None) -> float:
+    """The smallest change: the first of `limits` that sets one, else `default`.
+
+    Without either: 1 for whole numbers, 0.1 for a Double.
+    """
+    chosen = _first(*(choice.step for choice in limits), default)
+    if chosen is not None:
+        return chosen
+    return 0.1 if datastream.type is DatastreamType.DOUBLE else 1.0
 
 
 def number_bounds(datastream: Datastream, override: Override) -> tuple[float, float, float]:
     """Minimum, maximum and step of a number entity: options, then template, then wide."""
-    integer = datastream.type is not DatastreamType.DOUBLE
-    low, high = bounds(datastream, override)
-    step = _first(override.step, 1.0 if integer else 0.1)
-    return (
-        (INT_MIN if integer else -UNBOUNDED) if low is None else low,
-        (INT_MAX if integer else UNBOUNDED) if high is None else high,
-        1.0 if step is None else step,
-    )
+    wide = (INT_MIN, INT_MAX) if datastream.type is not DatastreamType.DOUBLE else UNBOUNDED
+    low, high = bounds(datastream, override, default=wide)
+    return low, high, step(datastream, override)
 
 
 def is_bounded(datastream: Datastream, override: Override) -> bool:
@@ -346,8 +382,7 @@ def on_off_values(datastream: Datastream, override: Override) -> tuple[Value, Va
     """What a switch writes for on and off: the bounds (options, then template), else 1 and 0."""
     if datastream.type is DatastreamType.BOOLEAN:
         return True, False
-    high = next(v for v in (override.max, datastream.max, 1.0) if v is not None)
-    low = next(v for v in (override.min, datastream.min, 0.0) if v is not None)
+    low, high = bounds(datastream, override, default=(0.0, 1.0))
     if datastream.type is DatastreamType.DOUBLE:
         return high, low
     return round(high), round(low)

@@ -6,11 +6,9 @@ value against the datastream before anything is sent. API failures become transl
 through `action_errors`, which also starts reauth when the credentials stopped working.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import Enum, auto
-import json
 import math
 import re
 from typing import Any, cast
@@ -35,21 +33,24 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.util import dt as dt_util
 import probatio
 
-from .api import (
-    BOOLEAN_TEXTS,
-    Datastream,
-    DatastreamType,
-    Location,
-    Value,
-    normalize_pin,
-    number_of,
-)
+from .api import Datastream, DatastreamType, Location, Value, normalize_pin
 from .backend import MULTI_VALUE_SEPARATOR, BlynkDevice, OrganizationBackend, export_period
 from .const import DOMAIN, Mode
 from .coordinator import BlynkRuntimeData
 from .errors import action_errors
-from .mapping import INT_MAX, INT_MIN, MAX_TEXT_LENGTH, Override, bounds
 from .statistics import recorder_loaded
+from .writes import (
+    TypeSource,
+    UnfitValueError,
+    Write,
+    async_write,
+    checked_value,
+    number,
+    show,
+    show_number,
+    type_source,
+    unfit,
+)
 
 SERVICE_SET_VALUE = "set_value"
 SERVICE_SET_VALUES = "set_values"
@@ -151,7 +152,6 @@ _NUMBER_PROPERTIES: Mapping[str, tuple[float, float]] = {
 }
 _LIST_PROPERTIES = frozenset({"labels", "urls"})
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
-_MAX_SHOWN = 60
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _DEVICE_FIELD = {probatio.Required(ATTR_DEVICE_ID): cv.string}
@@ -223,17 +223,6 @@ BATCH_UPDATE_SCHEMA = probatio.Schema(
 )
 
 
-class _TypeSource(Enum):
-    """How much is known about a datastream's type."""
-
-    DEFINED = auto()
-    """Organization mode: the template defines the type and bounds."""
-    INFERRED = auto()
-    """Device mode: the type is guessed from the value the device reported."""
-    UNKNOWN = auto()
-    """Device mode: a pin without a value; only generic checks apply."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Target:
     """The device an action acts on: its entry, runtime data and Blynk device."""
@@ -250,22 +239,7 @@ class _Stream:
     """A resolved datastream and what is known of its type."""
 
     datastream: Datastream
-    source: _TypeSource
-
-    @property
-    def name(self) -> str:
-        """The datastream's label and pin, for messages."""
-        label, pin = self.datastream.label, self.datastream.pin.upper()
-        return label if label.upper() == pin else f"{label} ({pin})"
-
-
-class _UnfitValueError(Exception):
-    """A value does not fit; carries the translation key and extra placeholders."""
-
-    def __init__(self, key: str, **placeholders: str) -> None:
-        super().__init__(key)
-        self.key = key
-        self.placeholders = placeholders
+    source: TypeSource
 
 
 @callback
@@ -313,63 +287,35 @@ async def _set_value(call: ServiceCall) -> None:
     """Write one datastream of one device."""
     target = _target(call)
     stream = _datastream(target, call.data[ATTR_DATASTREAM])
-    await _async_send(
-        call.hass, target, [(stream.datastream, _value(target, stream, call.data[ATTR_VALUE]))]
-    )
+    await _async_write(call.hass, target, [(stream, call.data[ATTR_VALUE])])
 
 
 async def _set_values(call: ServiceCall) -> None:
     """Write several datastreams of one device in one request."""
     target = _target(call)
-    writes: dict[str, tuple[Datastream, Value]] = {}
+    writes: dict[str, tuple[_Stream, Any]] = {}
     for reference, raw in call.data[ATTR_VALUES].items():
         stream = _datastream(target, reference)
         if stream.datastream.pin in writes:
             raise _error("duplicate_datastream", target, stream)
-        value = _value(target, stream, raw)
-        if target.runtime.backend.mode is Mode.DEVICE and isinstance(value, Location):
-            # The Device API's batch takes one value per pin; a location needs two.
-            raise _error("location_in_batch", target, stream)
-        writes[stream.datastream.pin] = (stream.datastream, value)
-    await _async_send(call.hass, target, list(writes.values()), batch=True)
+        writes[stream.datastream.pin] = (stream, raw)
+    await _async_write(call.hass, target, list(writes.values()), batch=True)
 
 
-async def async_write_values(
-    hass: HomeAssistant,
-    entry: ConfigEntry,
-    device: BlynkDevice,
-    writes: Sequence[tuple[Datastream, Any]],
-) -> None:
-    """Check values against their datastreams and send them: one request for several.
-
-    The path of the `set_value` and `set_values` actions, for entities that set several
-    datastreams at once (a thermostat's mode and power).
-    """
-    runtime: BlynkRuntimeData = entry.runtime_data
-    target = _Target(entry=entry, runtime=runtime, device=device, name=device.name)
-    checked = [
-        (datastream, _value(target, _Stream(datastream, _source(target, datastream.pin)), raw))
-        for datastream, raw in writes
-    ]
-    await _async_send(hass, target, checked)
-
-
-async def _async_send(
+async def _async_write(
     hass: HomeAssistant,
     target: _Target,
-    writes: Sequence[tuple[Datastream, Value]],
+    writes: list[tuple[_Stream, Any]],
     *,
     batch: bool = False,
 ) -> None:
-    """Send checked values (one request), then show them at once."""
-    backend = target.runtime.backend
-    async with action_errors(hass, target.entry):
-        if batch or len(writes) > 1:
-            await backend.write_many(target.device, writes)
-        else:
-            await backend.write(target.device, *writes[0])
-    target.runtime.values.async_set_values(
-        target.device.id, {datastream.pin: value for datastream, value in writes}
+    await async_write(
+        hass,
+        target.entry,
+        target.device,
+        [Write(stream.datastream, raw, source=stream.source) for stream, raw in writes],
+        device_name=target.name,
+        batch=batch,
     )
 
 
@@ -383,13 +329,13 @@ async def _set_property(call: ServiceCall) -> None:
         raise _error("property_needs_virtual_pin", target, stream)
     try:
         value = _property_value(name, call.data[ATTR_VALUE])
-    except _UnfitValueError as err:
+    except UnfitValueError as err:
         raise _error(
             err.key,
             target,
             stream,
             property=name,
-            value=_show(call.data[ATTR_VALUE]),
+            value=show(call.data[ATTR_VALUE]),
             **err.placeholders,
         ) from None
     backend = target.runtime.backend
@@ -545,7 +491,7 @@ async def _batch_update(call: ServiceCall) -> ServiceResponse:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="batch_update_fields",
-            translation_placeholders={"fields": _show(fields)},
+            translation_placeholders={"fields": show(fields)},
         )
     for index, row in enumerate(updates, start=1):
         if len(row) != len(fields):
@@ -609,7 +555,7 @@ def _datastream(target: _Target, reference: str) -> _Stream:
 def _by_id(target: _Target, ident: int) -> _Stream | None:
     for datastream in target.device.datastreams.values():
         if datastream.id == ident:
-            return _Stream(datastream, _TypeSource.DEFINED)
+            return _Stream(datastream, TypeSource.DEFINED)
     return None
 
 
@@ -626,19 +572,15 @@ def _by_name(target: _Target, text: str) -> _Stream | None:
         if target.runtime.backend.mode is Mode.DEVICE:
             # The Device API reveals a pin only once it has a value: send as given.
             unknown = Datastream(id=None, label=pin.upper(), pin=pin, type=DatastreamType.STRING)
-            return _Stream(unknown, _TypeSource.UNKNOWN)
+            return _Stream(unknown, TypeSource.UNKNOWN)
     found = next((ds for ds in datastreams.values() if ds.label == text), None) or next(
         (ds for ds in datastreams.values() if ds.alias == text), None
     )
     return None if found is None else _Stream(found, _source(target, found.pin))
 
 
-def _source(target: _Target, pin: str) -> _TypeSource:
-    if target.runtime.backend.mode is Mode.ORGANIZATION:
-        return _TypeSource.DEFINED
-    # Device mode: a type is only as good as the value it was guessed from.
-    value = target.runtime.values.data.get(target.device.id, {}).get(pin)
-    return _TypeSource.UNKNOWN if value is None else _TypeSource.INFERRED
+def _source(target: _Target, pin: str) -> TypeSource:
+    return type_source(target.entry, target.device, pin)
 
 
 def _datastream_id(stream: _Stream) -> int:
@@ -649,120 +591,16 @@ def _datastream_id(stream: _Stream) -> int:
 def _error(
     key: str, target: _Target, stream: _Stream, **placeholders: str
 ) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={
-            "device": target.name,
-            "datastream": stream.name,
-            **placeholders,
-        },
-    )
-
-
-# Values
+    return unfit(key, target.name, stream.datastream, **placeholders)
 
 
 def _value(target: _Target, stream: _Stream, raw: Any) -> Value:
-    """The value to send, coerced to the datastream's type; refused when it cannot fit."""
+    """The value to send, in the datastream's type; refused when it cannot fit."""
+    override = target.runtime.plan.override(target.device, stream.datastream)
     try:
-        return _coerce(stream, raw, target.runtime.plan.override(target.device, stream.datastream))
-    except _UnfitValueError as err:
-        raise _error(err.key, target, stream, value=_show(raw), **err.placeholders) from None
-
-
-def _coerce(stream: _Stream, raw: Any, override: Override) -> Value:
-    datastream = stream.datastream
-    if stream.source is _TypeSource.UNKNOWN:
-        return _generic(raw)
-    if datastream.type in (DatastreamType.INT, DatastreamType.ENUM):
-        if isinstance(raw, bool) and stream.source is _TypeSource.INFERRED:
-            # Device mode reads BOOLEAN datastreams as 1/0: an INT guess may be one.
-            return int(raw)
-        return int(_in_range(datastream, override, _integer(raw), INT_MIN, INT_MAX))
-    if datastream.type is DatastreamType.DOUBLE:
-        return _in_range(datastream, override, _number(raw), -math.inf, math.inf)
-    return _COERCE_BY_TYPE.get(datastream.type, _text)(raw)
-
-
-def _generic(raw: Any) -> Value:
-    """Checks that hold for any datastream type: the value is sent as given."""
-    if isinstance(raw, bool | str):
-        return _text(raw) if isinstance(raw, str) else raw
-    if isinstance(raw, int | float):
-        _number(raw)  # finite
-        return raw
-    if isinstance(raw, Mapping):
-        return _location(raw)
-    raise _UnfitValueError("value_not_supported")
-
-
-def _integer(raw: Any) -> int:
-    number = number_of(raw)
-    if number is None or (isinstance(number, float) and not number.is_integer()):
-        raise _UnfitValueError("value_not_integer")
-    return int(number)
-
-
-def _number(raw: Any) -> float:
-    if (number := number_of(raw)) is None:
-        raise _UnfitValueError("value_not_number")
-    return float(number)
-
-
-def _in_range(
-    datastream: Datastream, override: Override, number: float, low: float, high: float
-) -> float:
-    """Refuse a number outside the bounds of the options or the template.
-
-    Blynk would clamp it silently to the template's bounds.
-    """
-    minimum, maximum = bounds(datastream, override)
-    if minimum is not None:
-        low = max(low, minimum)
-    if maximum is not None:
-        high = min(high, maximum)
-    if not low <= number <= high:
-        raise _UnfitValueError("value_out_of_range", min=_show_number(low), max=_show_number(high))
-    return number
-
-
-def _boolean(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int | float) and raw in (0, 1):
-        return bool(raw)
-    if isinstance(raw, str) and (parsed := BOOLEAN_TEXTS.get(raw.strip().lower())) is not None:
-        return parsed
-    raise _UnfitValueError("value_not_boolean")
-
-
-def _text(raw: Any) -> str:
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise _UnfitValueError("value_not_text")
-    text = raw if isinstance(raw, str) else _show_number(raw)
-    if (size := len(text.encode())) > MAX_TEXT_LENGTH:
-        raise _UnfitValueError("value_too_long", length=str(size), max=str(MAX_TEXT_LENGTH))
-    return text
-
-
-def _location(raw: Any) -> Location:
-    """A `{latitude, longitude}` mapping; other keys (a location selector's radius) are ignored."""
-    if not isinstance(raw, Mapping):
-        raise _UnfitValueError("value_not_location")
-    try:
-        latitude, longitude = _number(raw[ATTR_LATITUDE]), _number(raw[ATTR_LONGITUDE])
-    except KeyError, _UnfitValueError:
-        raise _UnfitValueError("value_not_location") from None
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise _UnfitValueError("value_not_location")
-    return Location(latitude=latitude, longitude=longitude)
-
-
-_COERCE_BY_TYPE: Mapping[DatastreamType, Callable[[Any], Value]] = {
-    DatastreamType.BOOLEAN: _boolean,
-    DatastreamType.LOCATION: _location,
-}
+        return checked_value(stream.datastream, raw, stream.source, override)
+    except UnfitValueError as err:
+        raise _error(err.key, target, stream, value=show(raw), **err.placeholders) from None
 
 
 def _property_value(name: str, raw: Any) -> str | list[str]:
@@ -772,7 +610,7 @@ def _property_value(name: str, raw: Any) -> str | list[str]:
 
 def _colour(name: str, raw: Any) -> str:
     if not isinstance(raw, str) or not _COLOUR.fullmatch(raw):
-        raise _UnfitValueError("property_not_color")
+        raise UnfitValueError("property_not_color")
     return raw
 
 
@@ -781,46 +619,44 @@ def _flag(name: str, raw: Any) -> str:
         return "true" if raw else "false"
     if isinstance(raw, str) and raw.strip().lower() in {"true", "false"}:
         return raw.strip().lower()
-    raise _UnfitValueError("property_not_boolean")
+    raise UnfitValueError("property_not_boolean")
 
 
 def _bounded(name: str, raw: Any) -> str:
     low, high = _NUMBER_PROPERTIES[name]
     number = _property_number(raw)
     if not low <= number <= high:
-        raise _UnfitValueError(
-            "property_out_of_range", min=_show_number(low), max=_show_number(high)
-        )
-    return _show_number(number)
+        raise UnfitValueError("property_out_of_range", min=show_number(low), max=show_number(high))
+    return show_number(number)
 
 
 def _fraction_digits(name: str, raw: Any) -> str:
     number = _property_number(raw)
     if not number.is_integer() or not 0 <= number <= MAX_FRACTION_DIGITS:
-        raise _UnfitValueError("property_out_of_range", min="0", max=str(MAX_FRACTION_DIGITS))
+        raise UnfitValueError("property_out_of_range", min="0", max=str(MAX_FRACTION_DIGITS))
     return str(int(number))
 
 
 def _texts(name: str, raw: Any) -> list[str]:
     if not isinstance(raw, list) or not raw:
-        raise _UnfitValueError("property_not_list")
+        raise UnfitValueError("property_not_list")
     items = [_property_text(name, item) for item in raw]
     if any(MULTI_VALUE_SEPARATOR in item for item in items):
-        raise _UnfitValueError("property_not_list")
+        raise UnfitValueError("property_not_list")
     return items
 
 
 def _property_number(raw: Any) -> float:
     try:
-        return _number(raw)
-    except _UnfitValueError:
-        raise _UnfitValueError("property_not_number") from None
+        return number(raw)
+    except UnfitValueError:
+        raise UnfitValueError("property_not_number") from None
 
 
 def _property_text(name: str, raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise _UnfitValueError("property_not_text")
-    return raw if isinstance(raw, str) else _show_number(raw)
+        raise UnfitValueError("property_not_text")
+    return raw if isinstance(raw, str) else show_number(raw)
 
 
 _PROPERTY_PARSERS: Mapping[str, Callable[[str, Any], str | list[str]]] = {
@@ -849,9 +685,9 @@ def _timestamp(target: _Target, stream: _Stream, raw: Any) -> int:
     else:
         when = dt_util.parse_datetime(raw) if isinstance(raw, str) else None
     if when is None:
-        raise _error("import_invalid_time", target, stream, value=_show(raw))
+        raise _error("import_invalid_time", target, stream, value=show(raw))
     if when.tzinfo is None:
-        raise _error("import_time_without_zone", target, stream, value=_show(raw))
+        raise _error("import_time_without_zone", target, stream, value=show(raw))
     return _epoch_ms(when)
 
 
@@ -870,15 +706,3 @@ def _json_value(value: Value) -> Any:
     if isinstance(value, Location):
         return {ATTR_LATITUDE: value.latitude, ATTR_LONGITUDE: value.longitude}
     return value
-
-
-def _show(raw: Any) -> str:
-    """A value as it appears in a message: JSON, cut short."""
-    text = json.dumps(raw, ensure_ascii=False, default=str)
-    return text if len(text) <= _MAX_SHOWN else f"{text[: _MAX_SHOWN - 1]}…"
-
-
-def _show_number(number: float) -> str:
-    if math.isinf(number):
-        return "∞" if number > 0 else "-∞"
-    return str(int(number)) if float(number).is_integer() else repr(float(number))
