@@ -10,8 +10,17 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_DISABLED_PROFILES
-from emulator import EmulatorServer
-from tests.combined import CLIMATE, THERMOSTAT, combined_entry, local_resolver, vendor_entry
+from emulator import Emulator, EmulatorServer
+from tests.combined import (
+    CLIMATE,
+    FAN_ENTITY,
+    THERMOSTAT,
+    WITHOUT_BOUNDS,
+    act,
+    combined_entry,
+    local_resolver,
+    vendor_entry,
+)
 from tests.conftest import setup_entry
 
 __all__ = ["local_resolver"]
@@ -60,6 +69,10 @@ async def test_combine_the_demo_thermostat(
     assert result["step_id"] == "combine_parts"
     assert result["description_placeholders"]["template"] == "Thermostat"
     result = await submit(hass, result, THERMOSTAT_FORM)
+    assert result["step_id"] == "combine_ranges"
+    # The template's bounds are suggested; kept as they are, the template stays their source.
+    assert suggested(result) == {"target_temperature_min": 10, "target_temperature_max": 30}
+    result = await submit(hass, result, suggested(result))
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -141,6 +154,7 @@ async def test_a_named_second_entity(
         hass, result, {"template": "356", "platform": "climate", "name": "Floor heating"}
     )
     result = await submit(hass, result, {"target_temperature": "v1", "keep_entities": True})
+    result = await submit(hass, result, {})
     await hass.async_block_till_done(wait_background_tasks=True)
     floor = {
         "platform": "climate",
@@ -178,6 +192,8 @@ async def test_device_mode_takes_pins(hass: HomeAssistant, device_entry: MockCon
     result = await submit(hass, result, {"target_temperature": "x9"})
     assert result["errors"] == {"target_temperature": "invalid_pin"}
     result = await submit(hass, result, {"target_temperature": "V9", "current_temperature": "v1"})
+    assert suggested(result) == {}  # device mode knows no bounds: the thermostat's defaults
+    result = await submit(hass, result, {})
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.options[CONF_COMBINED] == {
         "device": [
@@ -247,6 +263,7 @@ async def test_empty_pairs_are_skipped(
     result = await submit(
         hass, result, {**THERMOSTAT_FORM, "hvac_mode_options": "0=off,, 1=heat, 2=cool, 3=auto,"}
     )
+    result = await submit(hass, result, {})
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.options[CONF_COMBINED] == {"356": [THERMOSTAT]}
 
@@ -267,3 +284,46 @@ async def test_a_stored_combination_that_is_not_valid(
     assert entry.state is ConfigEntryState.LOADED
     assert "A combined entity of Acme Home is not valid" in caplog.text
     assert hass.states.get(CLIMATE) is None
+
+
+@pytest.mark.parametrize("scenario", [WITHOUT_BOUNDS])
+async def test_a_range_without_bounds_needs_them(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Templates without min and max: the fan's speeds are given in the form, and used."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "357", "platform": "fan"})
+    result = await submit(hass, result, {"power": "v0", "speed": "v1"})
+    assert result["step_id"] == "combine_ranges"
+    assert suggested(result) == {}
+    result = await submit(hass, result, {})
+    assert result["errors"] == {"speed_min": "range_needed"}
+    result = await submit(hass, result, {"speed_min": 1})
+    assert result["errors"] == {"speed_max": "range_needed"}
+    result = await submit(hass, result, {"speed_min": 3, "speed_max": 1})
+    assert result["errors"] == {"speed_max": "max_not_above_min"}
+    result = await submit(hass, result, {"speed_min": 1, "speed_max": 3, "speed_step": 0.5})
+    assert result["errors"] == {"speed_step": "step_not_integer"}
+    result = await submit(hass, result, {"speed_min": 1, "speed_max": 3})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_COMBINED] == {
+        "357": [
+            {
+                "platform": "fan",
+                "key": "fan",
+                "parts": {"power": {"pin": "v0"}, "speed": {"pin": "v1", "min": 1, "max": 3}},
+            }
+        ]
+    }
+    state = hass.states.get(FAN_ENTITY)
+    assert (state.attributes["percentage"], state.attributes["percentage_step"]) == (66, 100 / 3)
+    await act(hass, FAN_ENTITY, "set_percentage", percentage=100)
+    assert emulator.value(7, "v1") == 3
+    assert hass.states.get(FAN_ENTITY).attributes["percentage"] == 100
+
+    # Changing it again: the stored bounds are suggested.
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "357", "platform": "fan"})
+    result = await submit(hass, result, {"power": "v0", "speed": "v1"})
+    assert suggested(result) == {"speed_min": 1, "speed_max": 3}

@@ -13,6 +13,9 @@ from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, Opt
 from homeassistant.const import CONF_HOST, CONF_NAME, Platform
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -21,11 +24,12 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .api import BlynkServer, Datastream, normalize_pin
+from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
 from .backend import DEVICE_MODE_TEMPLATE_KEY
 from .combination import COMBINED_PLATFORMS, ROLES, PartKind, mismatches, parse as parse_combination
 from .const import CONF_COMBINED, CONF_DISABLED_PROFILES, CONF_MODE, Mode
 from .coordinator import BlynkConfigEntry
+from .mapping import Override, bounds, step_fits
 from .profiles import async_get_profiles
 
 CONF_TEMPLATE = "template"
@@ -35,6 +39,8 @@ CONF_REMOVE = "remove"
 CONF_PROFILES = "profiles"
 OPTIONS_SUFFIX = "_options"
 _NAMED = (PartKind.CHOICE, PartKind.STATUS)
+_RANGED = (PartKind.RANGE, PartKind.SETTING)
+BOUNDS = ("min", "max", "step")
 _PAIR = re.compile(r"^\s*([^=:]+?)\s*[=:]\s*(.+?)\s*$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 MAX_KEY_SUFFIX = 16
@@ -48,6 +54,8 @@ class CombineOptionsFlow(OptionsFlowWithReload):
         self._template = DEVICE_MODE_TEMPLATE_KEY
         self._platform = Platform.CLIMATE
         self._name: str | None = None
+        self._pending: tuple[dict[str, Any], Mapping[str, Any] | None] = ({}, None)
+        """The combination the parts step chose, and the stored one it replaces."""
 
     @property
     def _combined_key(self) -> str:
@@ -128,6 +136,9 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             if not errors:
                 self._check(data, datastreams, errors, placeholders)
             if not errors:
+                self._pending = (data, current)
+                if _ranged(data):
+                    return await self.async_step_combine_ranges()
                 return self._save_combined(combined, [*kept, data])
         return self.async_show_form(
             step_id="combine_parts",
@@ -143,6 +154,84 @@ class CombineOptionsFlow(OptionsFlowWithReload):
                 "parts": placeholders.get("parts", ""),
             },
         )
+
+    async def async_step_combine_ranges(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Bounds and step of each range and setting, suggested from the template."""
+        data, current = self._pending
+        datastreams = _template_datastreams(self.config_entry, self._template)
+        given = {role: self._given(role, data["parts"][role]["pin"]) for role in _ranged(data)}
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            _apply_ranges(data, given, user_input)
+            self._check(data, datastreams, errors, {})
+            if not errors:
+                errors = self._range_errors(data, given)
+            if not errors:
+                combined = {
+                    key: list(items)
+                    for key, items in self.config_entry.options.get(CONF_COMBINED, {}).items()
+                }
+                kept = [
+                    item
+                    for item in combined.get(self._template, [])
+                    if item["key"] != self._combined_key
+                ]
+                return self._save_combined(combined, [*kept, data])
+        fields, suggestions = _ranges_form(data, current, given)
+        return self.async_show_form(
+            step_id="combine_ranges",
+            data_schema=self.add_suggested_values_to_schema(
+                fields, user_input if user_input is not None else suggestions
+            ),
+            errors=errors,
+            description_placeholders={"entity": self._name or str(self._platform)},
+        )
+
+    def _given(self, role: str, pin: str) -> Override:
+        """A part's bounds and step without its own: the options', else the template's.
+
+        Device mode knows no bounds: a range takes its role's default range there.
+        """
+        runtime = self.config_entry.runtime_data
+        device = next(
+            device
+            for device in runtime.discovery.data.values()
+            if runtime.backend.template_key(device) == self._template
+        )
+        datastream = device.datastreams.get(pin) or Datastream(
+            id=None, label=pin.upper(), pin=pin, type=DatastreamType.DOUBLE
+        )
+        override = runtime.plan.override(device, datastream)
+        default = ROLES[self._platform][role].default_range
+        if runtime.backend.mode is Mode.ORGANIZATION or default is None:
+            low, high = bounds(datastream, override)
+        else:
+            low, high = bounds(datastream, override, default=default)
+        return Override(min=low, max=high, step=override.step)
+
+    def _range_errors(
+        self, data: Mapping[str, Any], given: Mapping[str, Override]
+    ) -> dict[str, str]:
+        """Bounds that are missing (organization mode), or a step the datastream cannot take."""
+        datastreams = _template_datastreams(self.config_entry, self._template)
+        organization = self.config_entry.data[CONF_MODE] == Mode.ORGANIZATION
+        errors: dict[str, str] = {}
+        for role, known in given.items():
+            part = data["parts"][role]
+            low, high = (part.get(bound, getattr(known, bound)) for bound in ("min", "max"))
+            if low is not None and high is not None and low >= high:
+                errors[f"{role}_max"] = "max_not_above_min"
+            elif organization and (low is None or high is None):
+                # Without bounds a speed or a target has no scale: Blynk would clamp the
+                # writes to bounds Home Assistant does not know, and show them wrong.
+                errors[f"{role}_min" if low is None else f"{role}_max"] = "range_needed"
+            datastream = datastreams.get(part["pin"])
+            chosen = part.get("step")
+            if datastream is not None and chosen is not None and not step_fits(datastream, chosen):
+                errors[f"{role}_step"] = "step_not_integer"
+        return errors
 
     async def async_step_profiles(
         self, user_input: dict[str, Any] | None = None
@@ -249,6 +338,8 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             field = path[1] if len(path) > 1 else "base"
             if path[-1] == "options":
                 field = f"{field}{OPTIONS_SUFFIX}"
+            elif path[-1] in BOUNDS:
+                field = f"{field}_{path[-1]}"
             errors[field] = first.translation_key or "invalid_combination"
             placeholders.update({k: str(v) for k, v in (first.placeholders or {}).items()})
             return
@@ -266,6 +357,48 @@ class CombineOptionsFlow(OptionsFlowWithReload):
         if not combined[self._template]:
             del combined[self._template]
         return self.async_create_entry(data={**self.config_entry.options, CONF_COMBINED: combined})
+
+
+def _apply_ranges(
+    data: Mapping[str, Any], given: Mapping[str, Override], user_input: Mapping[str, Any]
+) -> None:
+    """Store the bounds and steps the user changed in the parts; the others stay unset."""
+    for role, known in given.items():
+        part = data["parts"][role]
+        for bound in BOUNDS:
+            value = user_input.get(f"{role}_{bound}")
+            if value is None or value == getattr(known, bound):
+                part.pop(bound, None)  # what the options or the template say stays in force
+            else:
+                part[bound] = value
+
+
+def _ranges_form(
+    data: Mapping[str, Any], current: Mapping[str, Any] | None, given: Mapping[str, Override]
+) -> tuple[probatio.Schema, dict[str, Any]]:
+    """The fields of the ranges step, and their suggested values (stored, else given)."""
+    number = NumberSelector(NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any"))
+    step = NumberSelector(
+        NumberSelectorConfig(mode=NumberSelectorMode.BOX, min=0.000001, step="any")
+    )
+    stored = current["parts"] if current is not None else {}
+    fields: dict[Any, Any] = {}
+    suggestions: dict[str, Any] = {}
+    for role, known in given.items():
+        own = stored.get(role, {})
+        if own.get("pin") != data["parts"][role]["pin"]:
+            own = {}
+        for bound in BOUNDS:
+            fields[probatio.Optional(f"{role}_{bound}")] = step if bound == "step" else number
+            if (value := own.get(bound, getattr(known, bound))) is not None:
+                suggestions[f"{role}_{bound}"] = value
+    return probatio.Schema(fields), suggestions
+
+
+def _ranged(data: Mapping[str, Any]) -> list[str]:
+    """The roles of a combination's data that are ranges or settings (they have bounds)."""
+    roles = ROLES[Platform(data["platform"])]
+    return [role for role in data["parts"] if roles[role].kind in _RANGED]
 
 
 def _slug(name: str) -> str:

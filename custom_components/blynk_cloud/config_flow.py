@@ -51,7 +51,6 @@ from .api import (
     BlynkScopeError,
     BlynkServer,
     Datastream,
-    DatastreamType,
     normalize_pin,
     token_digest,
 )
@@ -77,7 +76,7 @@ from .const import (
 )
 from .coordinator import BlynkConfigEntry, async_organization_devices
 from .identity import DeviceIdentity, Match
-from .mapping import COMPATIBLE_KINDS, EntityKind, Override, enum_options
+from .mapping import COMPATIBLE_KINDS, EntityKind, Override, enum_options, step_fits
 
 CONF_DATASTREAM = "datastream"
 DEFAULT_HOST = "blynk.cloud"
@@ -644,7 +643,6 @@ ALL_KINDS = (
     EntityKind.DEVICE_TRACKER,
 )
 """What a pin device mode has not seen yet may become (a select needs a template's ENUM)."""
-_WHOLE_NUMBERS = (DatastreamType.INT, DatastreamType.ENUM)
 
 
 def _choice_errors(datastream: Datastream | None, choice: Mapping[str, Any]) -> dict[str, str]:
@@ -654,7 +652,7 @@ def _choice_errors(datastream: Datastream | None, choice: Mapping[str, Any]) -> 
         return {CONF_MAX: "max_not_above_min"}
     if datastream is None:
         return {}
-    if step is not None and datastream.type in _WHOLE_NUMBERS and not float(step).is_integer():
+    if step is not None and not step_fits(datastream, step):
         # Blynk skips a fraction sent to a whole-number datastream: no step may offer one.
         return {CONF_STEP: "step_not_integer"}
     bounds = Override(min=low, max=high)

@@ -366,6 +366,12 @@ def step(datastream: Datastream, *limits: Limits, default: float | None = None) 
     return 0.1 if datastream.type is DatastreamType.DOUBLE else 1.0
 
 
+def step_fits(datastream: Datastream, chosen: float) -> bool:
+    """Whether a step fits a datastream: Blynk skips a fraction sent to a whole-number one."""
+    whole = datastream.type in (DatastreamType.INT, DatastreamType.ENUM)
+    return not whole or float(chosen).is_integer()
+
+
 def number_bounds(datastream: Datastream, override: Override) -> tuple[float, float, float]:
     """Minimum, maximum and step of a number entity: options, then template, then wide."""
     wide = (INT_MIN, INT_MAX) if datastream.type is not DatastreamType.DOUBLE else UNBOUNDED
