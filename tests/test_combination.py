@@ -6,7 +6,15 @@ import probatio
 import pytest
 
 from custom_components.blynk_cloud.api import Datastream, DatastreamType
-from custom_components.blynk_cloud.combination import fit, parse, pins_of, value_key
+from custom_components.blynk_cloud.combination import (
+    NO_VALUE_TYPES,
+    TYPES,
+    fit,
+    parse,
+    pin_types,
+    pins_of,
+    value_key,
+)
 from tests.combined import FAN, LIGHT, THERMOSTAT, VALVE
 
 T = DatastreamType
@@ -128,3 +136,26 @@ def test_pins_of_leaves_kept_datastreams() -> None:
 
 def test_values_as_keys() -> None:
     assert [value_key(v) for v in (True, 1.0, 1.5, " Cool ", 2)] == ["1", "1", "1.5", "cool", "2"]
+
+
+def test_the_type_of_a_pin_without_a_value() -> None:
+    """Device mode: what a pin plays types it until it has a value; several parts agree."""
+    assert all(NO_VALUE_TYPES[kind] in TYPES[kind] for kind in TYPES)
+    purifier = parse(
+        {
+            "platform": "fan",
+            "key": "fan",
+            "parts": {
+                "power": {"pin": "v0"},
+                "speed": {"pin": "v3", "min": 1, "max": 4},
+                "preset": {"pin": "v3", "options": {"5": "eco"}},
+            },
+        }
+    )
+    assert pin_types([purifier]) == {"v0": T.INT, "v3": T.INT}  # speeds and presets: whole
+    assert pin_types([parse(THERMOSTAT)]) == {
+        "v0": T.DOUBLE,
+        "v1": T.DOUBLE,
+        "v2": T.STRING,  # a mode may come as its label
+        "v3": T.STRING,
+    }

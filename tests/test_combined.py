@@ -7,15 +7,18 @@ from homeassistant.components.climate.const import HVACMode
 from homeassistant.components.fan import ATTR_PERCENTAGE, ATTR_PERCENTAGE_STEP, ATTR_PRESET_MODE
 from homeassistant.components.light import ATTR_COLOR_MODE, ATTR_RGB_COLOR
 from homeassistant.components.water_heater import ATTR_OPERATION_LIST
-from homeassistant.const import STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.combination import COMBINED_PLATFORMS
-from emulator import Emulator
-from tests.combined import act, combined_entry, setup_with
+from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_DISABLED_PROFILES
+from emulator import Emulator, EmulatorServer
+from tests.combined import act, combined_entry, local_resolver, setup_with, vendor_entry
 from tests.conftest import DEMO
+
+__all__ = ["local_resolver"]
 
 GADGET = 50
 NO_VALUE = "v4"
@@ -261,3 +264,30 @@ async def test_the_off_value_is_off_in_any_form(hass: HomeAssistant) -> None:
     """An off value given as text is off, whatever case or type the device answers with."""
     assert hass.states.get("valve.gadget_low").state == "closed"  # "LOW", off "low"
     assert hass.states.get("cover.gadget_door").state == "closed"  # 0, off "0"
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_device_mode_types_a_combined_pin_by_its_value(
+    hass: HomeAssistant, blynk: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A setpoint the device sends as text ("30.0C") stays text, and reads as 30.
+
+    The Microclimate controller without its profile, combined by hand in the options.
+    """
+    climate = {
+        "platform": "climate",
+        "key": "climate",
+        "parts": {"current_temperature": {"pin": "v0"}, "target_temperature": {"pin": "v8"}},
+    }
+    entry = vendor_entry(
+        blynk,
+        "Gecko vivarium",
+        **{CONF_DISABLED_PROFILES: ["microclimate_evo"], CONF_COMBINED: {"device": [climate]}},
+    )
+    await setup_with(hass, entry, [Platform.CLIMATE])
+    state = hass.states.get("climate.gecko_vivarium")
+    assert (state.attributes["current_temperature"], state.attributes["temperature"]) == (
+        29.6,
+        30.0,
+    )
+    assert "Unreadable value" not in caplog.text

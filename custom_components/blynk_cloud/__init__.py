@@ -9,13 +9,7 @@ import probatio
 
 from .api import BlynkDeviceClient, BlynkPlatformClient, BlynkServer
 from .backend import Backend, DeviceBackend, OrganizationBackend
-from .combination import (
-    COMBINED_PLATFORMS,
-    ROLES,
-    Combination,
-    PartKind,
-    parse as parse_combination,
-)
+from .combination import COMBINED_PLATFORMS, Combination, parse as parse_combination, pin_types
 from .const import (
     CONF_COMBINED,
     CONF_DATASTREAMS,
@@ -202,18 +196,6 @@ def _combined(entry: BlynkConfigEntry) -> dict[str, tuple[Combination, ...]]:
     return combined
 
 
-# Device mode reads a chosen pin before it has a value: its type then follows what it plays.
-_PIN_KINDS = {
-    PartKind.SETTING: EntityKind.NUMBER,
-    PartKind.READING: EntityKind.NUMBER,
-    PartKind.RANGE: EntityKind.NUMBER,
-    PartKind.SWITCH: EntityKind.SWITCH,
-    PartKind.CHOICE: EntityKind.SWITCH,
-    PartKind.STATUS: EntityKind.SWITCH,
-    PartKind.COLOR: EntityKind.TEXT,
-}
-
-
 async def async_remove_entry(hass: HomeAssistant, entry: BlynkConfigEntry) -> None:
     """Remove the entry's repair issues with it: nothing is left to repair."""
     async_remove_issues(hass, entry)
@@ -267,13 +249,8 @@ def _backend(
         ),
         entry.entry_id,
         entry.title,
-        pins={
-            **{
-                part.pin: _PIN_KINDS[ROLES[combination.platform][role].kind]
-                for combinations in combined.values()
-                for combination in combinations
-                for role, part in combination.parts.items()
-            },
-            **{key: override.entity for key, override in overrides.items()},
-        },
+        pins={key: override.entity for key, override in overrides.items()},
+        combined=pin_types(
+            combination for combinations in combined.values() for combination in combinations
+        ),
     )

@@ -340,13 +340,20 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         name: str,
         *,
         pins: Mapping[str, EntityKind],
+        combined: Mapping[str, DatastreamType],
     ) -> None:
-        """`pins` have a choice in the options: they get entities even before they have values."""
+        """Pins known before they have values: they get entities at once.
+
+        `pins` have a choice of entity in the options, which types a pin without a value or
+        with text; `combined` pins play parts of combined entities, and take the type given
+        here while they have no value (a value types its pin, as any other).
+        """
         super().__init__()
         self.client = client
         self._entry_id = entry_id
         self._name = name
         self._pins = pins
+        self._combined = combined
         self._last_values: dict[str, Any] | None = None
         self._datastreams: dict[str, Datastream] = {}
         """Pins seen so far. A pin keeps the type of its first value (21 then 21.5 stays one
@@ -357,18 +364,24 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         # The latest poll already tells which pins exist: discovery costs no message.
         values = self._last_values if self._last_values is not None else await self._get_all()
         all_text = _all_text(values)
-        missing = [pin for pin in self._pins if pin not in values]
+        wanted = {**dict.fromkeys(self._combined), **dict.fromkeys(self._pins)}
+        missing = [pin for pin in wanted if pin not in values]
         if missing:
             try:
                 values = {**values, **await self.client.get(missing)}
             except BlynkInvalidValueError as err:
                 # A pin chosen in the options that the template lacks must not stop the entry.
                 LOGGER.warning("Pins %s could not be read: %s", ", ".join(missing), err)
-        for pin, raw in sorted({**dict.fromkeys(self._pins), **values}.items(), key=_pin_order):
+        for pin, raw in sorted({**wanted, **values}.items(), key=_pin_order):
             if pin in self._datastreams:
                 continue
+            chosen = self._pins.get(pin, EntityKind.AUTO)
             try:
-                kind = self._type_of(pin, raw, all_text=all_text)
+                kind = (
+                    self._combined[pin]
+                    if raw is None and chosen is EntityKind.AUTO and pin in self._combined
+                    else self._type_of(pin, raw, all_text=all_text)
+                )
             except BlynkResponseError:
                 continue  # typed by its first readable value, not by a malformed one
             self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)

@@ -135,6 +135,41 @@ TYPES: Mapping[PartKind, frozenset[DatastreamType]] = {
 }
 """The datastream types a part can work with."""
 
+NO_VALUE_TYPES: Mapping[PartKind, DatastreamType] = {
+    PartKind.READING: _T.DOUBLE,
+    PartKind.SETTING: _T.DOUBLE,
+    PartKind.RANGE: _T.DOUBLE,
+    PartKind.SWITCH: _T.INT,
+    PartKind.CHOICE: _T.STRING,
+    PartKind.STATUS: _T.STRING,
+    PartKind.COLOR: _T.STRING,
+}
+"""Device mode: the type of a part's pin that has no value yet (one it has is typed by itself).
+
+Each is one of the part's `TYPES`: numbers that may have fractions, whole on/off values, and
+text for choices, which a vendor's server may answer with labels."""
+
+
+def pin_types(combinations: Iterable[Combination]) -> dict[str, DatastreamType]:
+    """The type of each pin of these combinations while it has no value (`NO_VALUE_TYPES`).
+
+    A pin that plays several parts takes the first of their types that every part accepts
+    (a purifier's speeds and presets on one pin: a whole number).
+    """
+    kinds: dict[str, list[PartKind]] = {}
+    for combination in combinations:
+        for role, part in combination.parts.items():
+            kinds.setdefault(part.pin, []).append(ROLES[combination.platform][role].kind)
+    found: dict[str, DatastreamType] = {}
+    for pin, played in kinds.items():
+        accepted = frozenset.intersection(*(TYPES[kind] for kind in played))
+        preferred = [NO_VALUE_TYPES[kind] for kind in played]
+        found[pin] = next(
+            (kind for kind in (*preferred, _T.INT, _T.STRING) if kind in accepted),
+            preferred[0],
+        )
+    return found
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
