@@ -15,7 +15,7 @@ Inferences:
   multi-pin ``get`` leaves such pins out. Pins are bare keys (``&v1&v2``); what a pin
   written ``v1=`` gets is the ``device_get_keys`` variant.
 - ``getAll`` and the multi-pin ``get`` shape their values as the ``value_shapes``
-  variant says.
+  variant says; every read answers ENUMs as the ``enum_answers`` variant says.
 - ``update`` accepts several ``{pin}={value}`` pairs and applies them together;
   ``update`` answers an empty 200, ``batch/update`` answers ``OK``.
 - ``update/property``: several properties per request are accepted; a property name
@@ -116,14 +116,14 @@ async def get(request: web.Request) -> web.Response:
     emu, device = device_of(request)
     template = emu.world.template_of(device)
     if "dataStreamId" in request.query:
-        return _text(device, by_id(template, request.query["dataStreamId"]))
+        return _text(emu, device, by_id(template, request.query["dataStreamId"]))
     pins = _pin_params(request, {"token"})
     if not pins or (emu.variants.is_(DEVICE_GET_KEYS, "bare_only") and _assigned(request, pins)):
         raise ApiError(400, WRONG_PIN)
     found = [by_pin(template, pin) for pin in pins]
     if len(found) == 1:
-        return _text(device, found[0])
-    body = {ds.pin_name: device.values[ds.id][1] for ds in found if ds.id in device.values}
+        return _text(emu, device, found[0])
+    body = {ds.pin_name: _answered(emu, device, ds) for ds in found if ds.id in device.values}
     views.shape_values(emu.variants, [[(body, pin) for pin in body]])
     return web.json_response(body)
 
@@ -139,7 +139,7 @@ async def get_all(request: web.Request) -> web.Response:
     emu, device = device_of(request)
     template = emu.world.template_of(device)
     ordered = sorted(template.datastreams.values(), key=lambda ds: (ds.pin_name[0], ds.pin))
-    body = {ds.pin_name: device.values[ds.id][1] for ds in ordered if ds.id in device.values}
+    body = {ds.pin_name: _answered(emu, device, ds) for ds in ordered if ds.id in device.values}
     views.shape_values(emu.variants, [[(body, pin) for pin in body]])
     return web.json_response(body)
 
@@ -293,9 +293,13 @@ def _row(row: Any) -> tuple[int, Any]:
     return ts, row[1]
 
 
-def _text(device: Device, ds: Datastream) -> web.Response:
+def _text(emu: Emulator, device: Device, ds: Datastream) -> web.Response:
     current = device.values.get(ds.id)
-    return web.Response(text="" if current is None else to_text(current[1]))
+    return web.Response(text="" if current is None else to_text(_answered(emu, device, ds)))
+
+
+def _answered(emu: Emulator, device: Device, ds: Datastream) -> Any:
+    return views.answered(emu.variants, ds, device.values[ds.id][1])
 
 
 def add_routes(app: web.Application) -> None:

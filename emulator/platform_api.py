@@ -74,7 +74,7 @@ async def device(request: web.Request) -> web.Response:
     """``GET /organization/device?deviceId=``: the full device."""
     emu, client = authorize(request)
     found = device_or_404(emu, client, query_int(request, "deviceId"))
-    return web.json_response(views.device_full(emu.world, found))
+    return web.json_response(views.device_full(emu.world, emu.variants, found))
 
 
 async def device_base_info(request: web.Request) -> web.Response:
@@ -176,7 +176,7 @@ def _history_datastream(emu: Emulator, request: web.Request, found: Device) -> D
 def _values(emu: Emulator, found: Device, ids: list[int] | None) -> list[dict[str, Any]]:
     template = emu.world.template_of(found)
     return [
-        views.datastream_value(found, ds)
+        views.datastream_value(emu.variants, found, ds)
         for ds in views.sorted_datastreams(template)
         if ids is None or ds.id in ids
     ]

@@ -59,6 +59,7 @@ VALUE_SHAPES = "value_shapes"
 TEMPLATE_BOUNDS = "template_bounds"
 IMPORT_AGE = "import_age"
 REDIRECT = "redirect"
+ENUM_ANSWERS = "enum_answers"
 
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -298,6 +299,27 @@ VARIANTS: tuple[Variant, ...] = (
             Reading("307", "307 Temporary Redirect", "inference"),
         ),
         default="308",
+    ),
+    Variant(
+        ENUM_ANSWERS,
+        "How reads answer an ENUM datastream's value.",
+        (
+            Reading(
+                "number",
+                "its number (`2`)",
+                f"{OAS}: DataStreamRawValue; getAll and the multi-pin `get` answer the numeric "
+                "code (github.com/adeaux/windmill-assistant- README @bc8c3b3)",
+            ),
+            Reading(
+                "label",
+                'its label where the template names one (`"Cool"`), in every read',
+                "github.com/johnanthonyeletto/homebridge-windmill-ac "
+                "src/services/WindmillService.ts @a6dee55 (a single `get` of the mode answers "
+                "Fan/Cool/Eco); github.com/nuance/homebridge-windmill-ac 82ef995 (the server "
+                "answered numbers and labels at different times); in every read: inference",
+            ),
+        ),
+        default="number",
     ),
 )
 """Every variant, in one place."""

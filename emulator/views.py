@@ -10,7 +10,8 @@ Inferences:
 - Template datastreams answer the documented fields plus every other key the scenario
   gives (``units``...); the listed booleans default to false. ``min`` and ``max`` are
   answered as the ``template_bounds`` variant says.
-- Values are shaped as the ``value_shapes`` variant says (:func:`shape_values`).
+- Values are shaped as the ``value_shapes`` variant says (:func:`shape_values`); ENUM
+  values are numbers or labels as the ``enum_answers`` variant says (:func:`answered`).
 """
 
 from collections.abc import MutableMapping, Sequence
@@ -19,7 +20,7 @@ from typing import Any
 from .entities import Datastream, Device, Organization, Template
 from .state import DEVICE_NAME_METAFIELD_ID, World
 from .values import is_number, to_text
-from .variants import VALUE_SHAPES, Variants
+from .variants import ENUM_ANSWERS, VALUE_SHAPES, Variants
 
 _DATASTREAM_FLAGS = (
     "isAnalogPin",
@@ -89,11 +90,13 @@ def device_base_info(world: World, device: Device) -> dict[str, Any]:
     }
 
 
-def device_full(world: World, device: Device) -> dict[str, Any]:
+def device_full(world: World, variants: Variants, device: Device) -> dict[str, Any]:
     """Return a device as ``/device`` answers it, with values and metafields."""
     template = world.template_of(device)
     return device_base_info(world, device) | {
-        "dataStreamValues": [datastream_value(device, ds) for ds in sorted_datastreams(template)],
+        "dataStreamValues": [
+            datastream_value(variants, device, ds) for ds in sorted_datastreams(template)
+        ],
         "metaFieldValues": [
             {"id": field["id"], "name": field["name"], "value": metafield_value(field)}
             for field in metafields(device)
@@ -122,7 +125,7 @@ def sorted_datastreams(template: Template) -> list[Datastream]:
     return [template.datastreams[key] for key in sorted(template.datastreams)]
 
 
-def datastream_value(device: Device, ds: Datastream) -> dict[str, Any]:
+def datastream_value(variants: Variants, device: Device, ds: Datastream) -> dict[str, Any]:
     """Return a ``DataStreamValue``; ``value`` and ``updatedAt`` only when set."""
     result: dict[str, Any] = {
         "dataStreamId": ds.id,
@@ -132,9 +135,26 @@ def datastream_value(device: Device, ds: Datastream) -> dict[str, Any]:
     }
     current = device.values.get(ds.id)
     if current is not None:
-        result["value"] = current[1]
+        result["value"] = answered(variants, ds, current[1])
         result["updatedAt"] = current[0]
     return result
+
+
+def answered(variants: Variants, ds: Datastream, wire: Any) -> Any:
+    """A stored value as reads answer it: an ENUM's label, where ``enum_answers`` says so.
+
+    The label is the template's row for the value (``enumValues``: a list of
+    ``{"incoming", "outcome"}`` rows or an object); a value without a row stays a number.
+    """
+    if ds.type != "ENUM" or not variants.is_(ENUM_ANSWERS, "label"):
+        return wire
+    rows = ds.definition.get("enumValues")
+    if isinstance(rows, dict):
+        labels = {str(value): label for value, label in rows.items()}
+    else:
+        labels = {str(row.get("incoming")): row.get("outcome") for row in rows or ()}
+    key = str(int(wire)) if is_number(wire) and float(wire).is_integer() else str(wire)
+    return labels.get(key, wire)
 
 
 def template_summary(template: Template) -> dict[str, Any]:

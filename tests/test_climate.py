@@ -1,5 +1,6 @@
 """Thermostats combined from datastreams: the demo's, and the Windmill AC's profile."""
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import (
     ATTR_CURRENT_TEMPERATURE,
     ATTR_FAN_MODE,
@@ -34,6 +35,7 @@ from tests.combined import (
     setup_with,
     vendor_entry,
 )
+from tests.conftest import DEMO, advance
 
 __all__ = ["local_resolver"]
 WRITE = "/api/v1/organization/device/datastream"
@@ -177,6 +179,15 @@ async def test_the_options_step_is_the_targets_step(
 
 
 @pytest.mark.usefixtures("local_resolver")
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(
+            {**DEMO, "variants": {**DEMO["variants"], "enum_answers": reading}}, id=reading
+        )
+        for reading in ("number", "label")
+    ],
+)
 async def test_windmill_ac_profile(
     hass: HomeAssistant,
     blynk: EmulatorServer,
@@ -220,3 +231,27 @@ async def test_windmill_ac_profile(
         "/external/api/update",
         "/external/api/update",
     ]
+
+
+@pytest.mark.usefixtures("local_resolver")
+async def test_windmill_ac_answers_labels_after_numbers(
+    hass: HomeAssistant,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Windmill's server answered numbers and labels at different times: both read the same."""
+    await setup_with(hass, vendor_entry(blynk, "Office AC"), [Platform.CLIMATE])
+    assert (hass.states.get(AC).state, hass.states.get(AC).attributes[ATTR_FAN_MODE]) == (
+        "cool",
+        "medium",
+    )
+    emulator.variants.update({"enum_answers": "label"})
+    emulator.set_value(20, "v4", 3)
+    await advance(hass, freezer, 61)
+    assert (hass.states.get(AC).state, hass.states.get(AC).attributes[ATTR_FAN_MODE]) == (
+        "cool",
+        "high",
+    )
+    assert "Unreadable value" not in caplog.text

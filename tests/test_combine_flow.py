@@ -1,5 +1,6 @@
 """Options: Combine datastreams into… and Product profiles."""
 
+import copy
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -21,7 +22,7 @@ from tests.combined import (
     local_resolver,
     vendor_entry,
 )
-from tests.conftest import setup_entry
+from tests.conftest import DEMO, setup_entry
 
 __all__ = ["local_resolver"]
 TARGET_NUMBER = "number.hallway_thermostat_target_temperature"
@@ -327,3 +328,46 @@ async def test_a_range_without_bounds_needs_them(
     result = await submit(hass, result, {"template": "357", "platform": "fan"})
     result = await submit(hass, result, {"power": "v0", "speed": "v1"})
     assert suggested(result) == {"speed_min": 1, "speed_max": 3}
+
+
+def with_mode_labels(*labels: str) -> dict[str, Any]:
+    """The demo, with the thermostat's Mode (v2) labelled in its template."""
+    scenario = copy.deepcopy(DEMO)
+    template = next(item for item in scenario["templates"] if item["id"] == 356)
+    mode = next(item for item in template["datastreams"] if item["label"] == "Mode")
+    mode["enumValues"] = [
+        {"incoming": value, "outcome": label} for value, label in enumerate(labels)
+    ]
+    return scenario
+
+
+@pytest.mark.parametrize("scenario", [with_mode_labels("Off", "Heat", "Cool", "Auto")])
+async def test_a_mode_takes_the_templates_labels(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    """Labels that name HVAC modes are the mode's options: nothing to type."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    form = {k: v for k, v in THERMOSTAT_FORM.items() if k != "hvac_mode_options"}
+    result = await submit(hass, result, form)
+    result = await submit(hass, result, {})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_COMBINED]["356"][0]["parts"]["hvac_mode"] == {"pin": "v2"}
+    state = hass.states.get(CLIMATE)
+    assert (state.state, state.attributes["hvac_modes"]) == (
+        "heat",
+        ["off", "heat", "cool", "auto"],
+    )
+
+
+@pytest.mark.parametrize("scenario", [with_mode_labels("Off", "Comfort", "Eco", "Frost")])
+async def test_labels_that_are_no_modes_need_options(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    form = {k: v for k, v in THERMOSTAT_FORM.items() if k != "hvac_mode_options"}
+    result = await submit(hass, result, form)
+    assert result["errors"] == {"hvac_mode_options": "options_required"}

@@ -25,7 +25,6 @@ from custom_components.blynk_cloud.mapping import (
     Override,
     as_number,
     decide,
-    enum_label,
     enum_options,
     is_bounded,
     number_bounds,
@@ -33,7 +32,7 @@ from custom_components.blynk_cloud.mapping import (
     unit_spec,
 )
 from emulator import Emulator
-from tests.conftest import DEMO, setup_entry
+from tests.conftest import DEMO, setup_entry, typed
 
 T = DatastreamType
 
@@ -200,28 +199,28 @@ def test_number_bounds() -> None:
 
 def test_enum_options_and_labels() -> None:
     labels = ((0, "Off"), (1, "On"), (2, "On"))
-    assert enum_options(ds(T.ENUM, labels=labels), AUTOMATIC) == {
-        0: "Off",
-        1: "On (1)",
-        2: "On (2)",
-    }
-    assert enum_options(ds(T.ENUM, low=1, high=3), AUTOMATIC) == {1: "1", 2: "2", 3: "3"}
-    assert enum_options(ds(T.ENUM, low=0, high=100), AUTOMATIC) == {}  # no choice list
-    assert enum_options(ds(T.ENUM, low=0.5, high=3), AUTOMATIC) == {}
-    assert enum_options(ds(T.ENUM), Override(min=0, max=1)) == {0: "0", 1: "1"}
-    options = {0: "Off", 1: "On"}
-    values = (1, 1.0, 0, 2, 1.5, True, "On", "1", None)
-    assert [enum_label(value, options) for value in values] == [
+    choices = enum_options(ds(T.ENUM, labels=labels), AUTOMATIC)
+    assert choices.options == ["Off", "On (1)", "On (2)"]
+    assert (choices.name_of("ON"), choices.name_of(2)) == ("On (1)", "On (2)")  # a label answer
+    assert enum_options(ds(T.ENUM, low=1, high=3), AUTOMATIC).options == ["1", "2", "3"]
+    assert not enum_options(ds(T.ENUM, low=0, high=100), AUTOMATIC)  # no choice list
+    assert not enum_options(ds(T.ENUM, low=0.5, high=3), AUTOMATIC)
+    assert enum_options(ds(T.ENUM), Override(min=0, max=1)).options == ["0", "1"]
+    choices = enum_options(ds(T.ENUM, labels=((0, "Off"), (1, "On"))), AUTOMATIC)
+    values = (1, 1.0, 0, 2, 1.5, "On", " on ", "1", None)
+    assert [choices.name_of(value) for value in values] == [
         "On",
         "On",
         "Off",
         None,
         None,
-        None,
         "On",  # a server that answers with the label
-        None,
+        "On",
+        "On",
         None,
     ]
+    assert typed(choices.value_of("On", ds(T.ENUM))) == typed(1)
+    assert typed(choices.value_of("On", ds(T.STRING))) == typed("1")
 
 
 def test_switch_values() -> None:

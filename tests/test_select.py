@@ -47,6 +47,15 @@ LABELLED_AS_OBJECT = with_mode(enumValues={"0": "Off", "1": "Heat", "2": "Cool",
 READ_ONLY_LABELLED = with_mode(enumValues=ROWS, isForActions=False)
 
 
+def answering(scenario: dict[str, Any], reading: str) -> Any:
+    """A scenario whose server answers ENUMs with their numbers, or with their labels."""
+    variants = {**scenario["variants"], "enum_answers": reading}
+    return pytest.param({**scenario, "variants": variants}, id=f"enum_answers={reading}")
+
+
+ANSWERS = ("number", "label")
+
+
 @pytest.fixture
 def platforms() -> list[Platform]:
     """Only selects."""
@@ -76,7 +85,14 @@ async def test_entities(
     await snapshot_platform(hass, entity_registry, snapshot, organization.entry_id)
 
 
-@pytest.mark.parametrize("scenario", [LABELLED, LABELLED_AS_OBJECT])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        answering(scenario, reading)
+        for scenario in (LABELLED, LABELLED_AS_OBJECT)
+        for reading in ANSWERS
+    ],
+)
 @pytest.mark.usefixtures("organization")
 async def test_labels_are_the_options(hass: HomeAssistant, emulator: Emulator) -> None:
     state = hass.states.get(MODE)
@@ -113,7 +129,9 @@ async def test_a_value_without_label_is_unknown(
 
 
 @pytest.mark.parametrize("platforms", [[Platform.SENSOR]])
-@pytest.mark.parametrize("scenario", [READ_ONLY_LABELLED])
+@pytest.mark.parametrize(
+    "scenario", [answering(READ_ONLY_LABELLED, reading) for reading in ANSWERS]
+)
 @pytest.mark.usefixtures("organization")
 async def test_read_only_enum_is_an_enum_sensor(hass: HomeAssistant) -> None:
     assert hass.states.get(MODE) is None

@@ -406,7 +406,9 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
         device = devices.get(DEVICE_MODE_DEVICE_ID) or BlynkDevice(
             DEVICE_MODE_DEVICE_ID, self._name
         )
-        types = {pin: ds.type for pin, ds in self._datastreams.items()}
+        # As the entities know the pins: a product profile's types come first.
+        known = {**self._datastreams, **device.datastreams}
+        types = {pin: ds.type for pin, ds in known.items()}
         all_text = _all_text(raw)
         for pin, item in raw.items():
             # A pin not typed yet is read as the discovery that follows will type it.

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 import math
+import re
 from typing import Any
 
 from homeassistant.components.climate.const import HVACAction, HVACMode
@@ -20,7 +21,7 @@ from homeassistant.const import Platform
 import probatio
 
 from .api import Datastream, DatastreamType, Value, normalize_pin
-from .mapping import NUMERIC
+from .mapping import NUMERIC, Choices, value_key
 
 COMBINED_PLATFORMS = (
     Platform.CLIMATE,
@@ -122,6 +123,9 @@ DEVICE_CLASSES: Mapping[Platform, frozenset[str]] = {
     Platform.COVER: frozenset(CoverDeviceClass),
 }
 
+NAMED = (PartKind.CHOICE, PartKind.STATUS)
+"""The kinds of parts whose values stand for names."""
+_NAME = re.compile(r"[^a-z0-9]+")
 _T = DatastreamType
 TYPES: Mapping[PartKind, frozenset[DatastreamType]] = {
     # Texts count: some products send "25.0C" (a number with its unit).
@@ -177,7 +181,9 @@ class Part:
 
     pin: str
     options: Mapping[str, str] = field(default_factory=dict)
-    """CHOICE and STATUS: a datastream value (as text) -> the name it stands for."""
+    """CHOICE and STATUS: a datastream value (`value_key`) -> the name it stands for.
+
+    Left out: the names of the datastream's ENUM labels, where they fit the part (`fit`)."""
     on: Value | None = None
     """SWITCH: the value written for on (default: the datastream's maximum, else 1)."""
     off: Value | None = None
@@ -186,21 +192,14 @@ class Part:
     """RANGE and SETTING: bounds where the datastream has none (or other ones)."""
     max: float | None = None
     step: float | None = None
-    """SETTING: the step of a target temperature."""
+    """RANGE and SETTING: the smallest change (a target temperature's step)."""
     read_only: bool = False
     """The device sets this datastream itself (a schedule's setpoint): never written."""
 
-    def name_of(self, value: Value | None) -> str | None:
-        """The name a value stands for (None: no value, or one the options do not name)."""
-        return None if value is None else self.options.get(value_key(value))
-
-    def value_of(self, name: str) -> str:
-        """The value (as text) written for a name: the first that stands for it.
-
-        Several values may stand for one name: a white-label server may answer an ENUM with
-        its label instead of its number. Home Assistant offers only the names of the options.
-        """
-        return next(key for key, named in self.options.items() if named == name)
+    @property
+    def choices(self) -> Choices:
+        """CHOICE and STATUS: the options both ways (a value's name, a name's value)."""
+        return Choices(self.options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,15 +248,6 @@ def _part_data(part: Part) -> dict[str, Any]:
     if part.read_only:
         data["read_only"] = True
     return data
-
-
-def value_key(value: Value) -> str:
-    """A value as the options' keys write it: 1, 1.0 and "1" are one key; "Cool" is "cool"."""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip().lower()
 
 
 def _pin(value: Any) -> str:
@@ -367,8 +357,6 @@ def _check_parts(platform: Platform, roles: Iterable[str]) -> None:
 def _check_part(role: Role, part: Part, path: list[str]) -> None:
     options = [*path, "options"]
     if role.kind in (PartKind.CHOICE, PartKind.STATUS):
-        if not part.options:
-            raise _invalid("this part needs options (value: name)", "options_required", options)
         if role.names is not None and (unknown := set(part.options.values()) - role.names):
             raise _invalid(
                 f"unknown names: {', '.join(sorted(unknown))}",
@@ -390,16 +378,43 @@ def _invalid(message: str, key: str, path: list[str], **placeholders: str) -> pr
 
 
 def mismatches(combination: Combination, datastreams: Mapping[str, Datastream]) -> dict[str, str]:
-    """Parts whose datastream is missing or of a type the part cannot use: role -> reason."""
+    """Parts a device cannot play: role -> reason.
+
+    `no_options`: a choice without options whose datastream has no labels that fit it;
+    `missing`: no datastream on its pin; `wrong_type`: a type the part cannot use.
+    """
     found: dict[str, str] = {}
     roles = ROLES[combination.platform]
     for role, part in combination.parts.items():
         datastream = datastreams.get(part.pin)
-        if datastream is None:
+        kind = roles[role].kind
+        if kind in NAMED and not part.options and not label_options(roles[role], datastream):
+            found[role] = "no_options"
+        elif datastream is None:
             found[role] = "missing"
-        elif datastream.type not in TYPES[roles[role].kind]:
+        elif datastream.type not in TYPES[kind]:
             found[role] = "wrong_type"
     return found
+
+
+def label_options(role: Role, datastream: Datastream | None) -> dict[str, str]:
+    """The options an ENUM's labels give a choice, where their names fit it (else none).
+
+    A label names its value as a lower-case word ("Fan only" is fan_only); a label a server
+    answers with instead of the number stands for the same name.
+    """
+    if datastream is None or not datastream.labels:
+        return {}
+    named = [
+        (value, label, _NAME.sub("_", label.lower()).strip("_"))
+        for value, label in datastream.labels
+    ]
+    if role.names is not None and not {name for _, _, name in named} <= role.names:
+        return {}
+    options = {value_key(value): name for value, _, name in named}
+    for _, label, name in named:
+        options.setdefault(value_key(label), name)
+    return options
 
 
 def fit(
@@ -408,16 +423,24 @@ def fit(
     """The combination a device can play, and the parts it cannot: role -> reason.
 
     A part whose datastream is missing (or, where types are known, of a type the part cannot
-    use) is left out; without a part the platform needs, there is no combination.
+    use), or a choice without names, is left out; without a part the platform needs, there
+    is no combination. A choice without options takes its datastream's labels.
     """
     problems = {
         role: reason
         for role, reason in mismatches(combination, datastreams).items()
-        if check_types or reason == "missing"
+        if check_types or reason != "wrong_type"
+    }
+    roles = ROLES[combination.platform]
+    parts = {
+        role: part
+        if part.options or roles[role].kind not in NAMED
+        else replace(part, options=label_options(roles[role], datastreams[part.pin]))
+        for role, part in combination.parts.items()
+        if role not in problems
     }
     if not problems:
-        return combination, problems
-    parts = {role: part for role, part in combination.parts.items() if role not in problems}
+        return replace(combination, parts=parts), problems
     try:
         _check_parts(combination.platform, parts)
     except probatio.Invalid:

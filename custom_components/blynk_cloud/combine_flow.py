@@ -26,7 +26,14 @@ import probatio
 
 from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
 from .backend import DEVICE_MODE_TEMPLATE_KEY
-from .combination import COMBINED_PLATFORMS, ROLES, PartKind, mismatches, parse as parse_combination
+from .combination import (
+    COMBINED_PLATFORMS,
+    NAMED,
+    ROLES,
+    PartKind,
+    mismatches,
+    parse as parse_combination,
+)
 from .const import CONF_COMBINED, CONF_DISABLED_PROFILES, CONF_MODE, Mode
 from .coordinator import BlynkConfigEntry
 from .mapping import Override, bounds, step_fits
@@ -38,7 +45,6 @@ CONF_KEEP_ENTITIES = "keep_entities"
 CONF_REMOVE = "remove"
 CONF_PROFILES = "profiles"
 OPTIONS_SUFFIX = "_options"
-_NAMED = (PartKind.CHOICE, PartKind.STATUS)
 _RANGED = (PartKind.RANGE, PartKind.SETTING)
 BOUNDS = ("min", "max", "step")
 _PAIR = re.compile(r"^\s*([^=:]+?)\s*[=:]\s*(.+?)\s*$")
@@ -285,7 +291,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
                     options=choices, custom_value=device_mode, mode=SelectSelectorMode.DROPDOWN
                 )
             )
-            if spec.kind in _NAMED:
+            if spec.kind in NAMED:
                 fields[probatio.Optional(f"{role}{OPTIONS_SUFFIX}")] = TextSelector()
         fields[probatio.Optional(CONF_KEEP_ENTITIES, default=False)] = BooleanSelector()
         if editing:
@@ -305,7 +311,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             except ValueError:
                 errors[role] = "invalid_pin"
                 continue
-            if spec.kind in _NAMED and (text := user_input.get(f"{role}{OPTIONS_SUFFIX}")):
+            if spec.kind in NAMED and (text := user_input.get(f"{role}{OPTIONS_SUFFIX}")):
                 try:
                     part["options"] = _options(str(text))
                 except ValueError:
@@ -343,12 +349,13 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             errors[field] = first.translation_key or "invalid_combination"
             placeholders.update({k: str(v) for k, v in (first.placeholders or {}).items()})
             return
-        if self.config_entry.data[CONF_MODE] == Mode.ORGANIZATION:
-            # Device mode only guesses types from values: there, any datastream may play a part.
-            reasons = {"missing": "unknown_datastream", "wrong_type": "wrong_type"}
-            errors.update(
-                {role: reasons[why] for role, why in mismatches(combination, datastreams).items()}
-            )
+        organization = self.config_entry.data[CONF_MODE] == Mode.ORGANIZATION
+        for role, why in mismatches(combination, datastreams).items():
+            if why == "no_options":  # the datastream has no labels that name the values
+                errors[f"{role}{OPTIONS_SUFFIX}"] = "options_required"
+            elif organization:
+                # Device mode only guesses types from values: any datastream may play a part.
+                errors[role] = {"missing": "unknown_datastream", "wrong_type": "wrong_type"}[why]
 
     def _save_combined(
         self, combined: dict[str, list[dict[str, Any]]], items: list[dict[str, Any]]

@@ -138,19 +138,15 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
 
     def choice(self, role: str) -> str | None:
         """The name a CHOICE or STATUS part's value stands for."""
-        return self.part(role).name_of(self.value(role)) if self.has(role) else None
+        return self.part(role).choices.name_of(self.value(role)) if self.has(role) else None
 
     def choice_value(self, role: str, name: str) -> Any:
         """The value that stands for a name, in the datastream's type."""
-        key = self.part(role).value_of(name)
-        if self._datastreams[role].type in (DatastreamType.STRING, DatastreamType.BOOLEAN):
-            return key
-        number = as_number(key)
-        return key if number is None else (int(number) if number.is_integer() else number)
+        return self.part(role).choices.value_of(name, self._datastreams[role])
 
     def options(self, role: str) -> list[str]:
         """The names of a CHOICE part, in the order of the options."""
-        return list(dict.fromkeys(self.part(role).options.values())) if self.has(role) else []
+        return self.part(role).choices.options if self.has(role) else []
 
     # Temperatures
 

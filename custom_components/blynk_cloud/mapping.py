@@ -4,7 +4,7 @@ The rules are data: a new Blynk unit is one line in `UNITS`. The options flow's 
 choice is applied here too, so every caller sees one decision and the reason for it.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 import re
@@ -152,36 +152,81 @@ def decide(datastream: Datastream, override: Override) -> Decision:
     return next(Decision(kind, reason) for matches, kind, reason in _RULES if matches(datastream))
 
 
-def enum_options(datastream: Datastream, override: Override) -> dict[int, str]:
-    """An ENUM's choices by value: the template's labels, else its bounds' numbers.
+def value_key(value: Value) -> str:
+    """A value as choices key it: 1, 1.0 and "1" are one key; "Cool" is "cool"."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """Values and the names they stand for, both ways: an ENUM's options, a combined part's.
+
+    Several values may stand for one name: a vendor's server may answer an ENUM with its
+    label instead of its number, so the label is a key of its own name too.
+    """
+
+    names: Mapping[str, str]
+    """`value_key` of a value -> the name it stands for."""
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[Value, str]]) -> Choices:
+        """Choices of (value, name) pairs; the first pair of a value wins."""
+        names: dict[str, str] = {}
+        for value, name in pairs:
+            names.setdefault(value_key(value), name)
+        return cls(names)
+
+    def __bool__(self) -> bool:
+        """Whether there is any choice."""
+        return bool(self.names)
+
+    @property
+    def options(self) -> list[str]:
+        """The names, each once, in the order of their first value."""
+        return list(dict.fromkeys(self.names.values()))
+
+    def name_of(self, value: Value | None) -> str | None:
+        """The name a value stands for (None: no value, or one no choice names)."""
+        return None if value is None else self.names.get(value_key(value))
+
+    def value_of(self, name: str, datastream: Datastream) -> Value:
+        """The value written for a name (the first that stands for it), in the datastream's type.
+
+        Text for STRING and BOOLEAN datastreams (a BOOLEAN reads "1" as on), else a number
+        where the key is one.
+        """
+        key = next(key for key, named in self.names.items() if named == name)
+        if datastream.type in (DatastreamType.STRING, DatastreamType.BOOLEAN):
+            return key
+        number = number_of(key)
+        return key if number is None else (int(number) if float(number).is_integer() else number)
+
+
+def enum_options(datastream: Datastream, override: Override) -> Choices:
+    """An ENUM's choices: the template's labels, else the whole numbers of its bounds.
 
     Empty when neither is known (or the bounds span more than MAX_ENUM_OPTIONS values).
     A label given twice is told apart by its value, so that every option names one value.
+    A server may answer with the label itself: it reads as its option too.
     """
     if datastream.labels:
         seen = [label for _, label in datastream.labels]
-        return {
-            value: f"{label} ({value})" if seen.count(label) > 1 else label
+        names = [
+            f"{label} ({value})" if seen.count(label) > 1 else label
             for value, label in datastream.labels
-        }
+        ]
+        values = [value for value, _ in datastream.labels]
+        return Choices.of([*zip(values, names, strict=True), *zip(seen, names, strict=True)])
     low, high = bounds(datastream, override)
     if low is None or high is None or not low.is_integer() or not high.is_integer():
-        return {}
+        return Choices({})
     if not 0 <= high - low < MAX_ENUM_OPTIONS:
-        return {}
-    return {value: str(value) for value in range(int(low), int(high) + 1)}
-
-
-def enum_label(value: Value | None, options: Mapping[int, str]) -> str | None:
-    """The option an ENUM value stands for; None for any other value.
-
-    Blynk sends the number (2, or 2.0); a vendor's server may send the label itself.
-    """
-    if isinstance(value, str):
-        return value if value in options.values() else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return options.get(int(value)) if float(value).is_integer() else None
+        return Choices({})
+    return Choices.of((value, str(value)) for value in range(int(low), int(high) + 1))
 
 
 @dataclass(frozen=True, slots=True)

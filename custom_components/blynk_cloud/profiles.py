@@ -19,7 +19,7 @@ from homeassistant.util.hass_dict import HassKey
 import probatio
 
 from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
-from .combination import Combination, mismatches, parse as parse_combination
+from .combination import NAMED, ROLES, Combination, mismatches, parse as parse_combination
 from .const import DOMAIN, LOGGER
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
@@ -146,6 +146,10 @@ def parse(data: Any) -> Profile:
     combinations: list[Combination] = []
     for index, raw in enumerate(checked["combined"]):
         combination = parse_combination(raw)
+        roles = ROLES[combination.platform]
+        for role, part in combination.parts.items():
+            if roles[role].kind in NAMED and not part.options:  # a profile says what it means
+                raise probatio.Invalid(f"part {role}: no options", path=["combined", index])
         if datastreams and (wrong := mismatches(combination, datastreams)):
             role, reason = next(iter(wrong.items()))
             raise probatio.Invalid(f"part {role}: {reason}", path=["combined", index])

@@ -9,7 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import BlynkConfigEntry
 from .entity import BlynkDatastreamEntity, async_add_datastream_entities
-from .mapping import EntityKind, enum_label, enum_options
+from .mapping import Choices, EntityKind, enum_options
 
 PARALLEL_UPDATES = 1
 
@@ -30,20 +30,20 @@ class BlynkSelect(BlynkDatastreamEntity, SelectEntity):
     """
 
     @cached_property
-    def _labels(self) -> dict[int, str]:
+    def _choices(self) -> Choices:
         return enum_options(self.datastream, self.override)
 
     @property
     @override
     def options(self) -> list[str]:
-        return list(self._labels.values())
+        return self._choices.options
 
     @property
     @override
     def current_option(self) -> str | None:
-        return enum_label(self.raw_value, self._labels)
+        # A value outside the options (Blynk's fallback, say) is none of them: unknown.
+        return self._choices.name_of(self.raw_value)
 
     @override
     async def async_select_option(self, option: str) -> None:
-        value = next(value for value, label in self._labels.items() if label == option)
-        await self.async_write_value(value)
+        await self.async_write_value(self._choices.value_of(option, self.datastream))

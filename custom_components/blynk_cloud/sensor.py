@@ -21,15 +21,7 @@ from .backend import BlynkDevice
 from .const import MONTHLY_MESSAGES_SENSOR, REQUESTS_SENSOR, Mode
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import BlynkDatastreamEntity, async_add_datastream_entities
-from .mapping import (
-    MAX_STATE_LENGTH,
-    NUMERIC,
-    EntityKind,
-    Override,
-    enum_label,
-    enum_options,
-    unit_spec,
-)
+from .mapping import MAX_STATE_LENGTH, Choices, EntityKind, Override, enum_options, unit_spec
 
 PARALLEL_UPDATES = 0
 SCAN_INTERVAL = timedelta(seconds=60)
@@ -91,8 +83,8 @@ class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
     ) -> None:
         """Take unit, device class and state class from the datastream's units."""
         super().__init__(runtime, device, datastream, user_override)
-        self._numeric = datastream.type in NUMERIC
-        self._options: dict[int, str] = {}
+        self._numeric = datastream.type in (DatastreamType.INT, DatastreamType.DOUBLE)
+        self._choices = Choices({})
         if datastream.type in (DatastreamType.INT, DatastreamType.DOUBLE):
             spec = unit_spec(datastream)
             self._attr_native_unit_of_measurement = spec.unit
@@ -100,17 +92,17 @@ class BlynkDatastreamSensor(BlynkDatastreamEntity, SensorEntity):
             self._attr_state_class = spec.state_class
         elif datastream.type is DatastreamType.ENUM:
             # Without labels or bounds there is no option list: the values show as numbers.
-            self._options = enum_options(datastream, user_override)
-            if self._options:
+            self._choices = enum_options(datastream, user_override)
+            if self._choices:
                 self._attr_device_class = SensorDeviceClass.ENUM
-                self._attr_options = list(self._options.values())
+                self._attr_options = self._choices.options
 
     @property
     @override
     def native_value(self) -> StateType:
-        if self._options:
+        if self._choices:
             # A value outside the options (Blynk's fallback, say) is not one of them: unknown.
-            return enum_label(self.raw_value, self._options)
+            return self._choices.name_of(self.raw_value)
         return _state(self.raw_value, numeric=self._numeric)
 
 

@@ -176,6 +176,7 @@ def test_export_rows_that_do_not_fit_are_left_out() -> None:
         ("48.0", DatastreamType.INT, 48),
         (48.5, DatastreamType.INT, 48.5),
         ("2", DatastreamType.ENUM, 2),
+        (" Cool ", DatastreamType.ENUM, "Cool"),  # a vendor's server answers with the label
         (True, DatastreamType.INT, 1),
         (False, DatastreamType.DOUBLE, 0.0),
         (True, DatastreamType.BOOLEAN, 1),
@@ -205,6 +206,8 @@ def test_values_are_read_by_their_type(raw: Any, kind: DatastreamType | None, va
         ("warm", DatastreamType.DOUBLE),
         ("NaN", DatastreamType.DOUBLE),
         ("inf", DatastreamType.INT),
+        ("Cool", DatastreamType.INT),
+        ("", DatastreamType.ENUM),
         ([1, 2], DatastreamType.STRING),
         (2, DatastreamType.BOOLEAN),
         ("yes please", DatastreamType.BOOLEAN),

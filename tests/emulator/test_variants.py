@@ -300,6 +300,25 @@ async def test_value_shapes_one_malformed(blynk: Blynk) -> None:
     assert (await blynk.dget("getAll")).json()["v1"] == {"unexpected": True}
 
 
+# enum_answers
+
+
+async def test_enum_answers(blynk: Blynk) -> None:
+    """The label reading answers an ENUM with its template row, in every read."""
+    office_ac, host = 20, "dashboard.windmillair.com"
+    assert (await blynk.dget("getAll", device=office_ac, region=host)).json()["v3"] == 1
+    blynk.emu.variants.update({"enum_answers": "label"})
+    every = (await blynk.dget("getAll", device=office_ac, region=host)).json()
+    assert (every["v0"], every["v3"], every["v4"]) == (1, "Cool", "Medium")
+    one = await blynk.dget("get", [("v3", None)], device=office_ac, region=host)
+    assert one.text == "Cool"
+    several = await blynk.dget("get", [("v3", None), ("v4", None)], device=office_ac, region=host)
+    assert several.json() == {"v3": "Cool", "v4": "Medium"}
+    # The thermostat's Mode has no rows in the demo: it stays a number.
+    batch = (await blynk.pget(f"{V1}/device/datastreams/batch", {"deviceIds": "4"})).json()
+    assert next(ds["value"] for ds in batch[0]["dataStreams"] if ds["pin"] == "v2") == 1
+
+
 # template_bounds
 
 

@@ -121,8 +121,8 @@ def coerce_value(raw: Any, kind: DatastreamType | None) -> Value | None:
     """Read a value as the datastream's type says, whatever JSON shape the server chose.
 
     A STRING keeps text as text (`"123"`, `"true"`, `"null"`); numbers may come as numbers or
-    as text; a BOOLEAN reads as 1 or 0 (as Blynk answers it); a location as `[lon, lat]`, also
-    in text. Without a type, the JSON value is taken as it is (`parse_value`). A value that
+    as text; an ENUM as its number, or as its label (some servers answer so); a BOOLEAN
+    reads as 1 or 0 (as Blynk answers it); a location as `[lon, lat]`, also in text. Without a type, the JSON value is taken as it is (`parse_value`). A value that
     does not fit raises `BlynkResponseError`: it affects this datastream only.
     """
     if raw is None:
@@ -186,6 +186,13 @@ def _as_integer(raw: Any) -> int | float:
     return int(number) if float(number).is_integer() else number  # Blynk would round
 
 
+def _as_enum(raw: Any) -> int | float | str:
+    """An ENUM's number; a text that is no number is the label a server answered with."""
+    if isinstance(raw, str) and (text := raw.strip()) and number_of(text) is None:
+        return text
+    return _as_integer(raw)
+
+
 def _as_double(raw: Any) -> float:
     return float(_as_number(raw))
 
@@ -193,7 +200,7 @@ def _as_double(raw: Any) -> float:
 _READERS: Mapping[DatastreamType, Callable[[Any], Value]] = {
     DatastreamType.STRING: _as_text,
     DatastreamType.INT: _as_integer,
-    DatastreamType.ENUM: _as_integer,
+    DatastreamType.ENUM: _as_enum,
     DatastreamType.DOUBLE: _as_double,
     DatastreamType.BOOLEAN: _as_boolean,
     DatastreamType.LOCATION: _as_location,
