@@ -9,10 +9,13 @@ from homeassistant.components.climate import (
     ATTR_HVAC_MODES,
     ATTR_MAX_TEMP,
     ATTR_MIN_TEMP,
+    ATTR_PRESET_MODE,
+    ATTR_PRESET_MODES,
     ATTR_TARGET_TEMP_STEP,
     DOMAIN as CLIMATE_DOMAIN,
     SERVICE_SET_FAN_MODE,
     SERVICE_SET_HVAC_MODE,
+    SERVICE_SET_PRESET_MODE,
     SERVICE_SET_TEMPERATURE,
     HVACMode,
 )
@@ -199,7 +202,11 @@ async def test_windmill_ac_profile(
     entry = await setup_with(hass, vendor_entry(blynk, "Office AC"), platforms)
     state = hass.states.get(AC)
     assert state.state == "cool"
-    assert state.attributes[ATTR_HVAC_MODES] == ["off", "fan_only", "cool", "auto"]
+    assert state.attributes[ATTR_HVAC_MODES] == ["off", "fan_only", "cool"]
+    assert (state.attributes[ATTR_PRESET_MODES], state.attributes[ATTR_PRESET_MODE]) == (
+        ["none", "eco"],
+        "none",
+    )
     assert state.attributes[ATTR_FAN_MODES] == ["auto", "low", "medium", "high"]
     assert state.attributes[ATTR_FAN_MODE] == "medium"
     assert state.attributes[ATTR_CURRENT_TEMPERATURE] == pytest.approx(23.9, abs=0.1)  # 75 °F
@@ -213,8 +220,15 @@ async def test_windmill_ac_profile(
     assert emulator.value(20, "v0") == 0
     assert hass.states.get(AC).state == "off"
     # A mode switches the unit on in the same request: Windmill drops writes while it is off.
-    await act(hass, AC, SERVICE_SET_HVAC_MODE, hvac_mode="auto")
-    assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 2)
+    await act(hass, AC, SERVICE_SET_HVAC_MODE, hvac_mode="fan_only")
+    assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 0)
+    # Eco is the unit's energy-saving cooling: mode cool, preset eco.
+    await act(hass, AC, SERVICE_SET_PRESET_MODE, preset_mode="eco")
+    assert emulator.value(20, "v3") == 2
+    assert (hass.states.get(AC).state, hass.states.get(AC).attributes[ATTR_PRESET_MODE]) == (
+        "cool",
+        "eco",
+    )
     await act(hass, AC, SERVICE_TURN_OFF)
     await act(hass, AC, SERVICE_TURN_ON)  # power only: the unit keeps its mode
     assert (emulator.value(20, "v0"), emulator.value(20, "v3")) == (1, 2)
@@ -226,6 +240,7 @@ async def test_windmill_ac_profile(
     assert paths == [
         "/external/api/update",
         "/external/api/batch/update",
+        "/external/api/update",
         "/external/api/update",
         "/external/api/update",
         "/external/api/update",

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate.const import HVACAction, HVACMode
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import jsonschema
 import probatio
@@ -18,13 +20,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.combination import COMBINED_PLATFORMS, ROLES
 from custom_components.blynk_cloud.const import CONF_DISABLED_PROFILES, DOMAIN
+from custom_components.blynk_cloud.mapping import AUTOMATIC, decide
 from custom_components.blynk_cloud.profiles import PROFILE_DIR, SCHEMA_NAME, load_profiles, parse
-from emulator import EmulatorServer
+from emulator import Emulator, EmulatorServer
 from tests.combined import local_resolver, vendor_entry
-from tests.conftest import setup_entry
+from tests.conftest import advance, setup_entry
 
 __all__ = ["local_resolver"]
 SCHEMA = json.loads((PROFILE_DIR / SCHEMA_NAME).read_text(encoding="utf-8"))
+TRANSLATIONS = PROFILE_DIR.parent / "translations" / "en.json"
 FILES = sorted(path for path in PROFILE_DIR.glob("*.json") if path.name != SCHEMA_NAME)
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 AC = json.loads((PROFILE_DIR / "windmill_ac.json").read_text(encoding="utf-8"))
@@ -41,6 +45,22 @@ def test_every_profile_follows_the_schema(path: Path) -> None:
     profile = parse(data)
     assert profile.id == path.stem
     assert profile.sources
+
+
+def test_profile_names_are_translated() -> None:
+    """Entity names and states a bundled profile gives are in the translations (en.json)."""
+    entity = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["entity"]
+    for profile in load_profiles(PROFILE_DIR):
+        for pin, datastream in profile.datastreams.items():
+            kind = decide(datastream, AUTOMATIC).kind
+            names = entity[kind][profile.translation_keys[pin]]
+            assert names["name"] == datastream.label, (profile.id, pin)
+            for _, label in datastream.labels:
+                assert names["state"][label], (profile.id, pin, label)
+        for combination in profile.combined:
+            if combination.name is not None:
+                key = combination.translation_key
+                assert entity[combination.platform][key]["name"] == combination.name
 
 
 def test_the_products() -> None:
@@ -163,6 +183,8 @@ async def test_user_profiles_from_the_configuration(
     device = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)[0]
     assert (device.manufacturer, device.model) == ("Me", "My AC")
     assert "broken.json is not valid and is skipped" in caplog.text
+    # A profile of one's own is named by its labels: its translation keys are not ours.
+    assert hass.states.get("sensor.office_ac_power_draw").name == "Office AC Power draw"
 
 
 @pytest.mark.usefixtures("local_resolver")
@@ -241,32 +263,48 @@ async def test_a_profile_switched_off(
 
 
 @pytest.mark.usefixtures("local_resolver")
-async def test_microclimate_setpoint_follows_the_schedule(
-    hass: HomeAssistant, blynk: EmulatorServer
+async def test_microclimate_follows_its_source(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    """The active setpoint is text with a unit ("30.0C"), set by the controller's schedule."""
-    from homeassistant.exceptions import ServiceValidationError
+    """As the profile's source: a read-only thermostat per channel, fixed output is no mode.
 
-    with patch("custom_components.blynk_cloud.PLATFORMS", [Platform.CLIMATE]):
+    The setpoint follows the controller's schedule (text with a unit, "30.0C"): no control
+    offers to set it. The control mode is a select of its own (fixed, heating, cooling).
+    """
+    platforms = [Platform.CLIMATE, Platform.SELECT, Platform.SENSOR]
+    with patch("custom_components.blynk_cloud.PLATFORMS", platforms):
         await setup_entry(hass, vendor_entry(blynk, "Gecko vivarium"))
-    state = hass.states.get("climate.gecko_vivarium_yellow_channel")
-    assert (state.state, state.attributes["temperature"]) == ("heat", 30.0)
-    assert state.attributes["current_temperature"] == 29.6
+    yellow = "climate.gecko_vivarium_yellow_channel"
+    state = hass.states.get(yellow)
+    assert (state.state, state.attributes["current_temperature"]) == ("heat", 29.6)
+    assert state.attributes["hvac_modes"] == ["heat", "cool"]
+    assert state.attributes["supported_features"] == 0  # no setpoint, no turning off
+    assert "temperature" not in state.attributes
+    assert hass.states.get("sensor.gecko_vivarium_yellow_setpoint").state == "30.0C"
+    control = hass.states.get("select.gecko_vivarium_yellow_control_mode")
+    assert (control.state, control.attributes["options"]) == (
+        "heating",
+        ["fixed", "heating", "cooling"],
+    )
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
-            "climate",
-            "set_temperature",
-            {"entity_id": "climate.gecko_vivarium_yellow_channel", "temperature": 25},
-            blocking=True,
+            "climate", "set_hvac_mode", {"entity_id": yellow, "hvac_mode": "cool"}, blocking=True
         )
     assert err.value.translation_key == "part_read_only"
+    assert emulator.value(25, "v52") == 1
+
+    emulator.set_value(25, "v52", 0)  # fixed output: a heat mat at a set power
+    await advance(hass, freezer, 61)
+    assert hass.states.get(yellow).state == "unknown"  # not "off": it is not off
+    assert hass.states.get("select.gecko_vivarium_yellow_control_mode").state == "fixed"
     await hass.services.async_call(
-        "climate",
-        "set_hvac_mode",
-        {"entity_id": "climate.gecko_vivarium_yellow_channel", "hvac_mode": "cool"},
+        "select",
+        "select_option",
+        {"entity_id": "select.gecko_vivarium_yellow_control_mode", "option": "cooling"},
         blocking=True,
     )
-    assert hass.states.get("climate.gecko_vivarium_yellow_channel").state == "cool"
+    assert emulator.value(25, "v52") == 2
+    assert hass.states.get(yellow).state == "cool"
 
 
 @pytest.fixture

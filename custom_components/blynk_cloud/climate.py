@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .backend import BlynkDevice
 from .combination import Combination
-from .combined import POWER, BlynkTemperatureEntity
+from .combined import POWER, TARGET, BlynkTemperatureEntity
 from .coordinator import BlynkConfigEntry, BlynkRuntimeData
 from .entity import async_add_combined_entities
 
@@ -25,6 +25,7 @@ DEFAULT_MODE = HVACMode.HEAT
 MODE = "hvac_mode"
 ACTION = "hvac_action"
 FAN_MODE = "fan_mode"
+PRESET = "preset"
 HUMIDITY = "current_humidity"
 
 
@@ -49,14 +50,20 @@ class BlynkClimate(BlynkTemperatureEntity, ClimateEntity):
         if self.has(POWER) and HVACMode.OFF not in modes:
             modes.insert(0, HVACMode.OFF)
         self._attr_hvac_modes = modes
-        features = ClimateEntityFeature.TARGET_TEMPERATURE
-        if HVACMode.OFF in modes:
+        features = ClimateEntityFeature(0)
+        if not self.part(TARGET).read_only:
+            features |= ClimateEntityFeature.TARGET_TEMPERATURE
+        if HVACMode.OFF in modes and (self.has(POWER) or self.writable(MODE)):
+            # Turning off writes the power or an off mode: only what the device has.
             features |= ClimateEntityFeature.TURN_OFF | ClimateEntityFeature.TURN_ON
         if self.has(FAN_MODE):
             features |= ClimateEntityFeature.FAN_MODE
             self._attr_fan_modes = self.options(FAN_MODE)
+        if self.has(PRESET):
+            features |= ClimateEntityFeature.PRESET_MODE
+            self._attr_preset_modes = self.options(PRESET)
         self._attr_supported_features = features
-        self._on_mode = next(mode for mode in modes if mode is not HVACMode.OFF)
+        self._on_mode = next((mode for mode in modes if mode is not HVACMode.OFF), DEFAULT_MODE)
         """The mode turning on without a power datastream returns to."""
 
     @property
@@ -87,6 +94,11 @@ class BlynkClimate(BlynkTemperatureEntity, ClimateEntity):
     def fan_mode(self) -> str | None:
         return self.choice(FAN_MODE)
 
+    @property
+    @override
+    def preset_mode(self) -> str | None:
+        return self.choice(PRESET)
+
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
         writes = self._mode_writes(kwargs[ATTR_HVAC_MODE]) if ATTR_HVAC_MODE in kwargs else {}
@@ -111,6 +123,10 @@ class BlynkClimate(BlynkTemperatureEntity, ClimateEntity):
     @override
     async def async_set_fan_mode(self, fan_mode: str) -> None:
         await self.async_write({FAN_MODE: self.choice_value(FAN_MODE, fan_mode)})
+
+    @override
+    async def async_set_preset_mode(self, preset_mode: str) -> None:
+        await self.async_write({PRESET: self.choice_value(PRESET, preset_mode)})
 
     def _mode_writes(self, mode: HVACMode) -> dict[str, Any]:
         """Power and mode for an HVAC mode, to send together; off switches power off."""

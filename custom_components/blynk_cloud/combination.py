@@ -80,6 +80,7 @@ ROLES: Mapping[Platform, Mapping[str, Role]] = {
         "hvac_mode": Role(PartKind.CHOICE, names=_HVAC_MODES),
         "hvac_action": Role(PartKind.STATUS, names=_HVAC_ACTIONS),
         "fan_mode": Role(PartKind.CHOICE),
+        "preset": Role(PartKind.CHOICE),
         "current_humidity": _TEMPERATURE,
     },
     Platform.FAN: {
@@ -216,6 +217,8 @@ class Combination:
     """The datastreams' own entities stay as well."""
     device_class: str | None = None
     """Valves and covers: water, gas, shutter, garage..."""
+    translation_key: str | None = None
+    """Bundled profiles: the key of the name in the translations (`entity.<platform>.<key>`)."""
 
     @property
     def pins(self) -> frozenset[str]:
@@ -235,6 +238,8 @@ class Combination:
             data["keep_entities"] = True
         if self.device_class is not None:
             data["device_class"] = self.device_class
+        if self.translation_key is not None:
+            data["translation_key"] = self.translation_key
         return data
 
 
@@ -272,6 +277,8 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+TRANSLATION_KEY = r"^[a-z0-9_]{1,50}$"
+"""A key of the integration's translations."""
 KEY_PATTERN = r"^(climate|cover|fan|light|valve|water_heater)(_[a-z0-9]{1,16})?$"
 """A key starts with its platform, so it never meets another unique ID of the device."""
 _SCALAR = probatio.Any(bool, int, float, str)
@@ -298,6 +305,7 @@ COMBINATION_SCHEMA = probatio.Schema(
         probatio.Optional("name"): probatio.Any(None, probatio.All(str, probatio.Length(min=1))),
         probatio.Optional("keep_entities", default=False): bool,
         probatio.Optional("device_class"): str,
+        probatio.Optional("translation_key"): probatio.All(str, probatio.Match(TRANSLATION_KEY)),
     }
 )
 """The stored form; `parse` also checks what a schema cannot (roles, options, bounds)."""
@@ -331,6 +339,7 @@ def parse(data: Any) -> Combination:
         name=checked.get("name"),
         keep_entities=checked["keep_entities"],
         device_class=device_class,
+        translation_key=checked.get("translation_key"),
     )
 
 

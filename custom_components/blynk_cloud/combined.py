@@ -27,7 +27,10 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
         super().__init__(runtime.values, runtime, device)
         self.combination = combination
         self._attr_unique_id = runtime.plan.combined_unique_id(device, combination)
-        self._attr_name = combination.name
+        if combination.translation_key is None:
+            self._attr_name = combination.name
+        else:  # a product profile's entity: its name is translated
+            self._attr_translation_key = combination.translation_key
         self._datastreams: dict[str, Datastream] = {
             role: device.datastreams[part.pin] for role, part in combination.parts.items()
         }
@@ -39,6 +42,10 @@ class BlynkCombinedEntity(BlynkEntity[BlynkValuesCoordinator]):
     def part(self, role: str) -> Part:
         """The part of a role (callers check `has` first)."""
         return self.combination.parts[role]
+
+    def writable(self, role: str) -> bool:
+        """Whether a part is there and may be written (the device may set it itself)."""
+        return self.has(role) and not self.part(role).read_only
 
     def value(self, role: str) -> Value | None:
         """The current value of a part's datastream (None: no part, or no value)."""

@@ -85,7 +85,12 @@ class BlynkDatastreamEntity(BlynkEntity[BlynkValuesCoordinator]):
         self.datastream = datastream
         self.override = user_override
         self._attr_unique_id = runtime.backend.unique_id(device, datastream)
-        self._attr_name = datastream.alias or datastream.label
+        kind = runtime.plan.decide(device, datastream).kind
+        key = device.profile.translation_key(datastream, kind) if device.profile else None
+        if key is None:
+            self._attr_name = datastream.alias or datastream.label
+        else:  # a product profile's datastream: its name (and states) are translated
+            self._attr_translation_key = key
         self._attr_entity_registry_enabled_default = (
             device.id,
             datastream.pin,

@@ -9,7 +9,7 @@ a bundled profile of the same id.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import json
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,16 @@ from homeassistant.util.hass_dict import HassKey
 import probatio
 
 from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
-from .combination import NAMED, ROLES, Combination, mismatches, parse as parse_combination
+from .combination import (
+    NAMED,
+    ROLES,
+    TRANSLATION_KEY,
+    Combination,
+    mismatches,
+    parse as parse_combination,
+)
 from .const import DOMAIN, LOGGER
+from .mapping import AUTOMATIC, EntityKind, decide
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 SCHEMA_NAME = "profile.schema.json"
@@ -49,6 +57,8 @@ class Profile:
     datastreams: Mapping[str, Datastream]
     combined: tuple[Combination, ...]
     sources: tuple[str, ...]
+    translation_keys: Mapping[str, str]
+    """Pin -> the key of its entity's name (and states) in the translations (bundled only)."""
 
     def serves(self, server: BlynkServer) -> bool:
         """Whether the product lives on this server (or on its local stand-in)."""
@@ -56,15 +66,27 @@ class Profile:
         host = host.removesuffix(LOCAL_SUFFIX)
         return host in self.hosts
 
-    def recognizes(
-        self, pins: Iterable[str], template_code: str | None, template_name: str | None
-    ) -> bool:
-        """Whether a device of the server is this product: by its template, else its pins."""
-        template = {name.lower() for name in (template_code, template_name) if name}
-        if template & self.templates:
-            return True
+    def names_template(self, template_code: str | None, template_name: str | None) -> bool:
+        """Whether the profile names the device's template (by its code or its name)."""
+        return not self.templates.isdisjoint(
+            name.lower() for name in (template_code, template_name) if name
+        )
+
+    def has_pins(self, pins: Iterable[str]) -> bool:
+        """Whether a device's pins are this product's: all it needs, none it lacks."""
         pins = set(pins)
         return bool(self.pins) and self.pins <= pins and not self.without & pins
+
+    def translation_key(self, datastream: Datastream, kind: EntityKind) -> str | None:
+        """The key of a datastream's translated name, if the profile gives one.
+
+        Only for the profile's own datastream, as the entity it becomes by default: another
+        kind (chosen in the options) has no translation of that key.
+        """
+        pin = datastream.pin
+        if self.datastreams.get(pin) != datastream or decide(datastream, AUTOMATIC).kind != kind:
+            return None
+        return self.translation_keys.get(pin)
 
 
 def recognize(
@@ -74,9 +96,12 @@ def recognize(
     template_name: str | None,
 ) -> Profile | None:
     """The profile a device is: the one naming its template, else the most specific pins."""
-    pins = set(pins)
     ordered = sorted(profiles, key=lambda profile: (-len(profile.pins), profile.name))
-    return next((p for p in ordered if p.recognizes(pins, template_code, template_name)), None)
+    pins = set(pins)
+    return next(
+        (p for p in ordered if p.names_template(template_code, template_name)),
+        next((p for p in ordered if p.has_pins(pins)), None),
+    )
 
 
 def _pins(value: Any) -> list[str]:
@@ -92,6 +117,13 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+def _integral(value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError as err:
+        raise probatio.Invalid("expected a whole number") from err
+
+
 _DATASTREAM = probatio.Schema(
     {
         probatio.Required("label"): probatio.All(str, probatio.Length(min=1)),
@@ -100,6 +132,10 @@ _DATASTREAM = probatio.Schema(
         probatio.Optional("min"): _number,
         probatio.Optional("max"): _number,
         probatio.Optional("writable", default=False): bool,
+        probatio.Optional("translation_key"): probatio.All(str, probatio.Match(TRANSLATION_KEY)),
+        probatio.Optional("labels"): probatio.All(
+            {_integral: probatio.All(str, probatio.Match(TRANSLATION_KEY))}, probatio.Length(min=1)
+        ),
     }
 )
 PROFILE_SCHEMA = probatio.Schema(
@@ -124,8 +160,12 @@ PROFILE_SCHEMA = probatio.Schema(
 """The runtime check of a profile file; `profile.schema.json` says the same for the tests."""
 
 
-def parse(data: Any) -> Profile:
-    """A profile from its file's content; probatio.Invalid says what is wrong."""
+def parse(data: Any, *, bundled: bool = True) -> Profile:
+    """A profile from its file's content; probatio.Invalid says what is wrong.
+
+    Translation keys name the integration's own translations: a profile of the user's own
+    (not `bundled`) is named by its labels.
+    """
     checked = PROFILE_SCHEMA(data)
     match = checked["match"]
     if not match["templates"] and not match["pins"]:
@@ -140,12 +180,15 @@ def parse(data: Any) -> Profile:
             min=spec.get("min"),
             max=spec.get("max"),
             writable=spec["writable"],
+            labels=tuple(sorted(spec.get("labels", {}).items())),
         )
         for key, spec in checked["datastreams"].items()
     }
     combinations: list[Combination] = []
     for index, raw in enumerate(checked["combined"]):
         combination = parse_combination(raw)
+        if not bundled:
+            combination = replace(combination, translation_key=None)
         roles = ROLES[combination.platform]
         for role, part in combination.parts.items():
             if roles[role].kind in NAMED and not part.options:  # a profile says what it means
@@ -167,6 +210,11 @@ def parse(data: Any) -> Profile:
         datastreams=datastreams,
         combined=tuple(combinations),
         sources=tuple(checked["sources"]),
+        translation_keys={
+            normalize_pin(key): spec["translation_key"]
+            for key, spec in checked["datastreams"].items()
+            if bundled and "translation_key" in spec
+        },
     )
 
 
@@ -178,7 +226,8 @@ def load_profiles(*directories: Path) -> tuple[Profile, ...]:
             if path.name == SCHEMA_NAME:
                 continue
             try:
-                profile = parse(json.loads(path.read_text(encoding="utf-8")))
+                data = json.loads(path.read_text(encoding="utf-8"))
+                profile = parse(data, bundled=directory == PROFILE_DIR)
             except (OSError, ValueError, probatio.Invalid) as err:
                 LOGGER.error("Product profile %s is not valid and is skipped: %s", path, err)
                 continue

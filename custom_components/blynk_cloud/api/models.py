@@ -122,8 +122,9 @@ def coerce_value(raw: Any, kind: DatastreamType | None) -> Value | None:
 
     A STRING keeps text as text (`"123"`, `"true"`, `"null"`); numbers may come as numbers or
     as text; an ENUM as its number, or as its label (some servers answer so); a BOOLEAN
-    reads as 1 or 0 (as Blynk answers it); a location as `[lon, lat]`, also in text. Without a type, the JSON value is taken as it is (`parse_value`). A value that
-    does not fit raises `BlynkResponseError`: it affects this datastream only.
+    reads as 1 or 0 (as Blynk answers it); a location as `[lon, lat]`, also in text. Without
+    a type, the JSON value is taken as it is (`parse_value`). A value that does not fit
+    raises `BlynkResponseError`: it affects this datastream only.
     """
     if raw is None:
         return None
