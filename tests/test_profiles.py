@@ -9,7 +9,7 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate.const import HVACAction, HVACMode
-from homeassistant.const import Platform
+from homeassistant.const import CONF_TOKEN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -19,12 +19,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.combination import COMBINED_PLATFORMS, ROLES
+from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_DISABLED_PROFILES, DOMAIN
 from custom_components.blynk_cloud.mapping import AUTOMATIC, decide
 from custom_components.blynk_cloud.profiles import PROFILE_DIR, SCHEMA_NAME, load_profiles, parse
 from emulator import Emulator, EmulatorServer
 from tests.combined import local_resolver, vendor_entry
-from tests.conftest import advance, setup_entry
+from tests.conftest import DEMO, advance, setup_entry
 
 __all__ = ["local_resolver"]
 SCHEMA = json.loads((PROFILE_DIR / SCHEMA_NAME).read_text(encoding="utf-8"))
@@ -349,3 +350,73 @@ async def test_organization_mode_recognizes_a_template(
 def test_a_datastream_bound_must_be_a_number() -> None:
     with pytest.raises(probatio.Invalid):
         parse(_broken(_set(["datastreams", "v2", "min"], "60")))
+
+
+def _purifier_of_another_layout() -> dict[str, Any]:
+    """The demo with a Windmill purifier as another project maps it: mode on V2, V0-V7, V10."""
+    scenario = copy.deepcopy(DEMO)
+    pins = (0, 1, 2, 3, 4, 5, 6, 7, 10)
+    scenario["templates"].append(
+        {
+            "id": 713,
+            "orgId": 700,
+            "name": "Windmill Air Purifier Mini",
+            "datastreams": [
+                {"id": pin + 1, "label": f"V{pin}", "type": "INT", "pin": pin, "pinType": "VIRTUAL"}
+                for pin in pins
+            ],
+        }
+    )
+    scenario["devices"].append(
+        {
+            "id": 26,
+            "name": "Bedroom purifier",
+            "templateId": 713,
+            "orgId": 700,
+            "token": "p" * 32,
+            "region": "dashboard.windmillair.com",
+            "values": {str(pin + 1): 1 for pin in pins},
+        }
+    )
+    return scenario
+
+
+@pytest.mark.usefixtures("local_resolver")
+@pytest.mark.parametrize("scenario", [_purifier_of_another_layout()])
+async def test_a_purifier_with_the_acs_pins_is_no_ac(
+    hass: HomeAssistant, blynk: EmulatorServer, device_registry: dr.DeviceRegistry
+) -> None:
+    """It has V0 to V4 as the AC has, and pins only purifiers have: not a Windmill AC."""
+    entry = vendor_entry(blynk, "Office AC")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Bedroom purifier",
+        unique_id=device_unique_id("p" * 32),
+        data={**entry.data, CONF_TOKEN: "p" * 32},
+    )
+    await setup_entry(hass, entry)
+    device = dr.async_entries_for_config_entry(device_registry, entry.entry_id)[0]
+    assert device.model is None
+    assert hass.states.get("climate.bedroom_purifier") is None
+
+
+@pytest.fixture
+def two_profiles(thermostat_profile: Path) -> Path:
+    """Beside the thermostat's template profile, one that has more of its pins."""
+    folder = thermostat_profile / "blynk_cloud" / "profiles"
+    pins = json.loads((folder / "acme.json").read_text(encoding="utf-8"))
+    pins.update(id="pins_only", name="By pins", manufacturer="Other")
+    pins["match"] = {"hosts": ["127.0.0.1"], "pins": ["v0", "v1", "v2", "v3"]}
+    (folder / "pins.json").write_text(json.dumps(pins), encoding="utf-8")
+    return thermostat_profile
+
+
+async def test_a_profile_naming_the_template_comes_first(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, two_profiles: Path
+) -> None:
+    """Another profile with more of the device's pins does not win over its template's."""
+    hass.config.config_dir = str(two_profiles)
+    entry = await setup_entry(hass, organization_entry)
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    thermostat = next(device for device in devices if device.name == "Hallway thermostat")
+    assert thermostat.manufacturer == "Acme"
