@@ -1,6 +1,7 @@
 """The demo's combined entities as a user combines them, and vendor-server entries."""
 
 from collections.abc import AsyncIterator
+import copy
 import socket
 from typing import Any, override
 from unittest.mock import patch
@@ -13,7 +14,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.config_flow import device_unique_id
-from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_MODE, DOMAIN, Mode
+from custom_components.blynk_cloud.const import (
+    CONF_COMBINED,
+    CONF_DATASTREAMS,
+    CONF_MODE,
+    DOMAIN,
+    Mode,
+)
 from emulator import EmulatorServer
 from tests.conftest import DEMO, demo_device, setup_entry
 
@@ -51,6 +58,17 @@ LIGHT = {
 VALVE = {"platform": "valve", "key": "valve", "parts": {"position": {"pin": "v0"}}}
 """The Garden valve's template (359): position 0-100 %."""
 COMBINED = {"356": [THERMOSTAT], "357": [FAN], "358": [LIGHT], "359": [VALVE]}
+BOUNDS_READINGS = ("present", "absent")
+"""Templates with min and max (the demo's), and without (the Platform API's documented schema)."""
+RANGES = {
+    "356": ("target_temperature", 10, 30),
+    "357": ("speed", 1, 3),
+    "358": ("brightness", 0, 255),
+    "359": ("position", 0, 100),
+}
+"""What README's table of the demo gives each range, for templates without bounds."""
+RELAYS_AS_SWITCHES = {"354:v0": {"entity": "switch"}, "354:v1": {"entity": "switch"}}
+"""README: without bounds, Relay 1 and Relay 2 are numbers; the options make them switches."""
 
 CLIMATE = "climate.hallway_thermostat"
 FAN_ENTITY = "fan.bedroom_fan"
@@ -68,6 +86,31 @@ def combined_entry(
         unique_id=entry.unique_id,
         data=entry.data,
         options={CONF_COMBINED: COMBINED if combined is None else combined},
+    )
+
+
+def with_bounds(reading: str) -> dict[str, Any]:
+    """The demo on a server whose templates carry min and max (present) or not (absent)."""
+    return {**DEMO, "variants": {**DEMO["variants"], "template_bounds": reading}}
+
+
+def readme_entry(entry: MockConfigEntry, reading: str) -> MockConfigEntry:
+    """The organization entry set up as the README advises, on a server of this reading.
+
+    The demo's thermostat, fan, light and valve combined; without template bounds, each range
+    given its bounds in the combine form, and the relays chosen as switches.
+    """
+    if reading == "present":
+        return combined_entry(entry)
+    combined = copy.deepcopy(COMBINED)
+    for template, (role, low, high) in RANGES.items():
+        combined[template][0]["parts"][role].update(min=low, max=high)
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data=entry.data,
+        options={CONF_COMBINED: combined, CONF_DATASTREAMS: RELAYS_AS_SWITCHES},
     )
 
 

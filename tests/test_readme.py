@@ -29,6 +29,7 @@ import yaml
 from custom_components.blynk_cloud.const import CONF_HISTORY_DAYS, DOMAIN
 from emulator import Emulator
 
+from .combined import BOUNDS_READINGS, readme_entry, with_bounds
 from .conftest import advance, demo_device, setup_entry
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -39,6 +40,21 @@ OTHER_EXAMPLES = {"automation", "dashboard_card", "debug_logs"}
 GARDEN, RELAYS, CABIN = 1, 2, 6
 """Blynk ids of the demo devices the examples act on."""
 HOUR_MS = 3_600_000
+
+
+@pytest.fixture(params=BOUNDS_READINGS, ids=lambda reading: f"template_bounds={reading}")
+def scenario(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The demo's templates with min and max, and as the Platform API's schema shows them."""
+    return with_bounds(request.param)
+
+
+@pytest.fixture
+def organization_entry(
+    organization_entry: MockConfigEntry, scenario: dict[str, Any]
+) -> MockConfigEntry:
+    """The demo organization; without template bounds, with the options the README asks for."""
+    reading = scenario["variants"]["template_bounds"]
+    return organization_entry if reading == "present" else readme_entry(organization_entry, reading)
 
 
 def test_every_yaml_block_is_a_tested_example() -> None:

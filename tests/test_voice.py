@@ -20,7 +20,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from emulator import Emulator
-from tests.combined import CLIMATE, FAN_ENTITY, LIGHT_ENTITY, VALVE_ENTITY, combined_entry
+from tests.combined import (
+    BOUNDS_READINGS,
+    CLIMATE,
+    FAN_ENTITY,
+    LIGHT_ENTITY,
+    VALVE_ENTITY,
+    readme_entry,
+    with_bounds,
+)
 from tests.conftest import setup_entry
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -100,11 +108,18 @@ def test_every_voice_example_is_tested() -> None:
     assert [sentence for sentence, _ in voice_examples()] == list(CHECKS)
 
 
+@pytest.fixture(params=BOUNDS_READINGS, ids=lambda reading: f"template_bounds={reading}")
+def scenario(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The demo's templates with min and max, and as the Platform API's schema shows them."""
+    return with_bounds(request.param)
+
+
 @pytest.fixture
 async def assist(
     hass: HomeAssistant,
     hass_ws_client: WebSocketGenerator,
     organization_entry: MockConfigEntry,
+    scenario: dict[str, Any],
 ) -> None:
     """Assist, and the demo set up as the README advises, through the frontend's calls."""
     assert await async_setup_component(hass, "homeassistant", {})
@@ -130,7 +145,9 @@ async def assist(
             "radius": 100,
         }
     )
-    await setup_entry(hass, combined_entry(organization_entry))
+    await setup_entry(
+        hass, readme_entry(organization_entry, scenario["variants"]["template_bounds"])
+    )
     # Settings > People > Add person: "Car", tracking the Blynk GPS tracker.
     await send({"type": "person/create", "name": "Car", "device_trackers": [CAR_TRACKER]})
     # Settings > Voice assistants > Expose: what Assist does not see by default.
