@@ -341,16 +341,29 @@ def with_mode_labels(*labels: str) -> dict[str, Any]:
     return scenario
 
 
-@pytest.mark.parametrize("scenario", [with_mode_labels("Off", "Heat", "Cool", "Auto")])
+@pytest.mark.parametrize(
+    ("scenario", "errors"),
+    [
+        (with_mode_labels("Off", "Heat", "Cool", "Auto"), {}),
+        (
+            with_mode_labels("Off", "Comfort", "Eco", "Frost"),
+            {"hvac_mode_options": "options_required"},
+        ),
+    ],
+    ids=["modes", "no_modes"],
+)
 async def test_a_mode_takes_the_templates_labels(
-    hass: HomeAssistant, organization_entry: MockConfigEntry
+    hass: HomeAssistant, organization_entry: MockConfigEntry, errors: dict[str, str]
 ) -> None:
-    """Labels that name HVAC modes are the mode's options: nothing to type."""
+    """Labels that name HVAC modes are the mode's options: nothing to type; others are not."""
     entry = await setup_entry(hass, organization_entry)
     result = await start(hass, entry, "combine")
     result = await submit(hass, result, {"template": "356", "platform": "climate"})
     form = {k: v for k, v in THERMOSTAT_FORM.items() if k != "hvac_mode_options"}
     result = await submit(hass, result, form)
+    if errors:
+        assert result["errors"] == errors
+        return
     result = await submit(hass, result, {})
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.options[CONF_COMBINED]["356"][0]["parts"]["hvac_mode"] == {"pin": "v2"}
@@ -359,15 +372,3 @@ async def test_a_mode_takes_the_templates_labels(
         "heat",
         ["off", "heat", "cool", "auto"],
     )
-
-
-@pytest.mark.parametrize("scenario", [with_mode_labels("Off", "Comfort", "Eco", "Frost")])
-async def test_labels_that_are_no_modes_need_options(
-    hass: HomeAssistant, organization_entry: MockConfigEntry
-) -> None:
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "356", "platform": "climate"})
-    form = {k: v for k, v in THERMOSTAT_FORM.items() if k != "hvac_mode_options"}
-    result = await submit(hass, result, form)
-    assert result["errors"] == {"hvac_mode_options": "options_required"}

@@ -334,15 +334,22 @@ def thermostat_profile(tmp_path: Path) -> Path:
     return tmp_path
 
 
+async def _thermostat_with_profiles(
+    hass: HomeAssistant, entry: MockConfigEntry, config_dir: Path
+) -> dr.DeviceEntry:
+    """Set the organization up with the profiles of a configuration directory: its thermostat."""
+    hass.config.config_dir = str(config_dir)
+    await setup_entry(hass, entry)
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    return next(device for device in devices if device.name == "Hallway thermostat")
+
+
 async def test_organization_mode_recognizes_a_template(
     hass: HomeAssistant, organization_entry: MockConfigEntry, thermostat_profile: Path
 ) -> None:
     """A profile naming a template code: its devices get the entities, in organization mode."""
-    hass.config.config_dir = str(thermostat_profile)
-    entry = await setup_entry(hass, organization_entry)
+    thermostat = await _thermostat_with_profiles(hass, organization_entry, thermostat_profile)
     assert hass.states.get("climate.hallway_thermostat").attributes["temperature"] == 21.5
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    thermostat = next(device for device in devices if device.name == "Hallway thermostat")
     assert (thermostat.manufacturer, thermostat.model) == ("Acme", "Thermostat")
     assert hass.states.get("select.hallway_thermostat_mode") is not None  # not part of it
 
@@ -415,8 +422,5 @@ async def test_a_profile_naming_the_template_comes_first(
     hass: HomeAssistant, organization_entry: MockConfigEntry, two_profiles: Path
 ) -> None:
     """Another profile with more of the device's pins does not win over its template's."""
-    hass.config.config_dir = str(two_profiles)
-    entry = await setup_entry(hass, organization_entry)
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    thermostat = next(device for device in devices if device.name == "Hallway thermostat")
+    thermostat = await _thermostat_with_profiles(hass, organization_entry, two_profiles)
     assert thermostat.manufacturer == "Acme"
