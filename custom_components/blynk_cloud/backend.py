@@ -33,6 +33,7 @@ from .api import (
     Value,
     coerce_value,
     parse_value,
+    pin_order,
 )
 from .api.http import BlynkHttp
 from .const import DOMAIN, LOGGER, Mode
@@ -372,7 +373,7 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
             except BlynkInvalidValueError as err:
                 # A pin chosen in the options that the template lacks must not stop the entry.
                 LOGGER.warning("Pins %s could not be read: %s", ", ".join(missing), err)
-        for pin, raw in sorted({**wanted, **values}.items(), key=_pin_order):
+        for pin, raw in sorted({**wanted, **values}.items(), key=lambda item: pin_order(item[0])):
             if pin in self._datastreams:
                 continue
             chosen = self._pins.get(pin, EntityKind.AUTO)
@@ -557,8 +558,3 @@ def _held_in(text: str) -> Value:
 
 def _not_a_number(constant: str) -> None:
     raise ValueError(constant)  # NaN and Infinity are no readings
-
-
-def _pin_order(item: tuple[str, object]) -> tuple[str, int]:
-    pin = item[0]
-    return pin[0], int(pin[1:]) if pin[1:].isdigit() else 0

@@ -1,6 +1,7 @@
 """The base of combined entities: parts read from the poll, writes batched and checked."""
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from enum import IntFlag
 import math
 from typing import Any, override
 
@@ -237,8 +238,8 @@ class BlynkTemperatureEntity(BlynkCombinedEntity):
 
     def target_writes(self, temperature: float) -> dict[str, Any]:
         """The write of a target temperature, to its step (whole degrees for INT: 100.4 is 100)."""
-        step = self._attr_target_temperature_step or 1.0
-        value = math.floor(temperature / step + 0.5) * step
+        size = self._attr_target_temperature_step or 1.0
+        value = math.floor(temperature / size + 0.5) * size
         if self._datastreams[TARGET].type is not DatastreamType.DOUBLE:
             return {TARGET: round(value)}
         return {TARGET: round(value, 6)}
@@ -253,7 +254,26 @@ OPEN = "open"
 
 
 class BlynkPositionEntity(BlynkCombinedEntity):
-    """A combined entity that opens: valves and covers."""
+    """A combined entity that opens: valves and covers.
+
+    A platform names its features (opening and closing, setting a position) and its device
+    classes; a position datastream adds setting it.
+    """
+
+    _opens: IntFlag
+    _sets_position: IntFlag
+    _device_classes: Callable[[str], str]
+
+    def __init__(
+        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
+    ) -> None:
+        """Features and device class from the combination."""
+        super().__init__(runtime, device, combination)
+        self._attr_supported_features = self._opens | (
+            self._sets_position if self.positioned else 0
+        )
+        if combination.device_class:
+            self._attr_device_class = self._device_classes(combination.device_class)
 
     @property
     def positioned(self) -> bool:

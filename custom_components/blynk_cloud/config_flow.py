@@ -4,7 +4,6 @@ options (polling, sub-organizations, and the entity each datastream becomes)."""
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-import hashlib
 from typing import Any, override
 
 from homeassistant.config_entries import (
@@ -117,7 +116,7 @@ def device_unique_id(token: str) -> str:
 
     It never changes afterwards, also when the token is regenerated (see `identity.py`).
     """
-    return f"device_{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+    return f"device_{token_digest(token)[:32]}"
 
 
 def organization_id(unique_id: str | None) -> str:

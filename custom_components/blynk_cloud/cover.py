@@ -12,10 +12,8 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .backend import BlynkDevice
-from .combination import Combination
 from .combined import BlynkPositionEntity
-from .coordinator import BlynkConfigEntry, BlynkRuntimeData
+from .coordinator import BlynkConfigEntry
 from .entity import async_add_combined_entities
 
 PARALLEL_UPDATES = 1
@@ -33,17 +31,9 @@ async def async_setup_entry(
 class BlynkCover(BlynkPositionEntity, CoverEntity):
     """A cover (blind, shutter, gate, garage door) with a position or open/close."""
 
-    def __init__(
-        self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
-    ) -> None:
-        """Features and device class from the combination."""
-        super().__init__(runtime, device, combination)
-        features = CoverEntityFeature.OPEN | CoverEntityFeature.CLOSE
-        if self.positioned:
-            features |= CoverEntityFeature.SET_POSITION
-        self._attr_supported_features = features
-        if combination.device_class:
-            self._attr_device_class = CoverDeviceClass(combination.device_class)
+    _opens = CoverEntityFeature.OPEN | CoverEntityFeature.CLOSE
+    _sets_position = CoverEntityFeature.SET_POSITION
+    _device_classes = CoverDeviceClass
 
     @property
     @override

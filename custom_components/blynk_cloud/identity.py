@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .api import BlynkDeviceClient, BlynkError
+from .api import BlynkDeviceClient, BlynkError, pin_order
 from .const import CONF_IDENTITY
 
 
@@ -66,7 +66,7 @@ class DeviceIdentity:
 
     def ordered_pins(self) -> list[str]:
         """The pins as people count them: v2 before v10."""
-        return sorted(self.pins, key=lambda pin: (pin[0], int(pin[1:]) if pin[1:].isdigit() else 0))
+        return sorted(self.pins, key=pin_order)
 
     def as_data(self) -> dict[str, Any]:
         """The identity as an entry keeps it."""

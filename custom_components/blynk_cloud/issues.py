@@ -10,9 +10,9 @@ from homeassistant.helpers import issue_registry as ir
 from .api import token_digest
 from .backend import BlynkDevice
 from .const import CONF_MODE, DOMAIN, ENABLED_ENTITY_LIMIT, FREE_PLAN_MONTHLY_MESSAGES, Mode
+from .errors import SCOPE_NOT_ENABLED
 from .plan import EntityPlan
 
-SCOPE_NOT_ENABLED = "scope_not_enabled"
 MESSAGE_QUOTA = "message_quota"
 DATASTREAM_REMOVED = "datastream_removed"
 ENTITY_LIMIT = "entity_limit"

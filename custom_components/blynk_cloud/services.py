@@ -624,17 +624,17 @@ def _flag(name: str, raw: Any) -> str:
 
 def _bounded(name: str, raw: Any) -> str:
     low, high = _NUMBER_PROPERTIES[name]
-    number = _property_number(raw)
-    if not low <= number <= high:
+    value = _property_number(raw)
+    if not low <= value <= high:
         raise UnfitValueError("property_out_of_range", min=show_number(low), max=show_number(high))
-    return show_number(number)
+    return show_number(value)
 
 
 def _fraction_digits(name: str, raw: Any) -> str:
-    number = _property_number(raw)
-    if not number.is_integer() or not 0 <= number <= MAX_FRACTION_DIGITS:
+    digits = _property_number(raw)
+    if not digits.is_integer() or not 0 <= digits <= MAX_FRACTION_DIGITS:
         raise UnfitValueError("property_out_of_range", min="0", max=str(MAX_FRACTION_DIGITS))
-    return str(int(number))
+    return str(int(digits))
 
 
 def _texts(name: str, raw: Any) -> list[str]:

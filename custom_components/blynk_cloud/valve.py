@@ -29,18 +29,16 @@ async def async_setup_entry(
 class BlynkValve(BlynkPositionEntity, ValveEntity):
     """A valve; with a position, opening and closing go through the position."""
 
+    _opens = ValveEntityFeature.OPEN | ValveEntityFeature.CLOSE
+    _sets_position = ValveEntityFeature.SET_POSITION
+    _device_classes = ValveDeviceClass
+
     def __init__(
         self, runtime: BlynkRuntimeData, device: BlynkDevice, combination: Combination
     ) -> None:
-        """Features and device class from the combination."""
+        """A valve with a position reports it."""
         super().__init__(runtime, device, combination)
         self._attr_reports_position = self.positioned
-        features = ValveEntityFeature.OPEN | ValveEntityFeature.CLOSE
-        if self.positioned:
-            features |= ValveEntityFeature.SET_POSITION
-        self._attr_supported_features = features
-        if combination.device_class:
-            self._attr_device_class = ValveDeviceClass(combination.device_class)
 
     @property
     @override

@@ -42,6 +42,7 @@ from .models import (
     normalize_pin,
     number_of,
     parse_value,
+    pin_order,
     token_digest,
 )
 from .platform import BATCH_READ_DEVICES, BlynkPlatformClient
@@ -85,5 +86,6 @@ __all__ = [
     "normalize_pin",
     "number_of",
     "parse_value",
+    "pin_order",
     "token_digest",
 ]

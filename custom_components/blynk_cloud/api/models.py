@@ -215,6 +215,11 @@ def value_to_wire(value: Value) -> bool | int | float | str | list[float]:
     return value
 
 
+def pin_order(pin: str) -> tuple[str, int]:
+    """A pin's place when pins are listed as people count them: v2 before v10."""
+    return pin[0], int(pin[1:]) if pin[1:].isdigit() else 0
+
+
 def normalize_pin(pin: str) -> str:
     """`V5` and `v5` are the same pin; Blynk answers in lower case."""
     normalized = pin.strip().lower()
