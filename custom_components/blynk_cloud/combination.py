@@ -10,7 +10,6 @@ product profiles.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-import math
 import re
 from typing import Any
 
@@ -20,7 +19,7 @@ from homeassistant.components.valve.const import ValveDeviceClass
 from homeassistant.const import Platform
 import probatio
 
-from .api import Datastream, DatastreamType, Value, normalize_pin
+from .api import Datastream, DatastreamType, Value, normalize_pin, number_of
 from .mapping import NUMERIC, Choices, value_key
 
 COMBINED_PLATFORMS = (
@@ -271,10 +270,11 @@ def _options(value: Any) -> dict[str, str]:
     return options
 
 
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+def number(value: Any) -> float:
+    """A schema's number: a finite JSON number (not a text, not a boolean)."""
+    if isinstance(value, str) or (found := number_of(value)) is None:
         raise probatio.Invalid("expected a number")
-    return float(value)
+    return float(found)
 
 
 TRANSLATION_KEY = r"^[a-z0-9_]{1,50}$"
@@ -282,16 +282,15 @@ TRANSLATION_KEY = r"^[a-z0-9_]{1,50}$"
 KEY_PATTERN = r"^(climate|cover|fan|light|valve|water_heater)(_[a-z0-9]{1,16})?$"
 """A key starts with its platform, so it never meets another unique ID of the device."""
 _SCALAR = probatio.Any(bool, int, float, str)
-_NUMBER = _number
 PART_SCHEMA = probatio.Schema(
     {
         probatio.Required("pin"): _pin,
         probatio.Optional("options"): _options,
         probatio.Optional("on"): _SCALAR,
         probatio.Optional("off"): _SCALAR,
-        probatio.Optional("min"): _NUMBER,
-        probatio.Optional("max"): _NUMBER,
-        probatio.Optional("step"): probatio.All(_NUMBER, probatio.Range(min=0, min_included=False)),
+        probatio.Optional("min"): number,
+        probatio.Optional("max"): number,
+        probatio.Optional("step"): probatio.All(number, probatio.Range(min=0, min_included=False)),
         probatio.Optional("read_only", default=False): bool,
     }
 )

@@ -18,13 +18,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 import probatio
 
-from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
+from .api import BlynkServer, Datastream, DatastreamType, normalize_pin, number_of
 from .combination import (
     NAMED,
     ROLES,
     TRANSLATION_KEY,
     Combination,
     mismatches,
+    number,
     parse as parse_combination,
 )
 from .const import DOMAIN, LOGGER
@@ -111,17 +112,11 @@ def _pins(value: Any) -> list[str]:
         raise probatio.Invalid(str(err)) from err
 
 
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise probatio.Invalid("expected a number")
-    return float(value)
-
-
 def _integral(value: Any) -> int:
-    try:
-        return int(str(value))
-    except ValueError as err:
-        raise probatio.Invalid("expected a whole number") from err
+    """An ENUM value as a label's key writes it: a whole number (its text, in JSON)."""
+    if (found := number_of(value)) is None or not float(found).is_integer():
+        raise probatio.Invalid("expected a whole number")
+    return int(found)
 
 
 _DATASTREAM = probatio.Schema(
@@ -129,8 +124,8 @@ _DATASTREAM = probatio.Schema(
         probatio.Required("label"): probatio.All(str, probatio.Length(min=1)),
         probatio.Required("type"): probatio.In([str(kind) for kind in DatastreamType]),
         probatio.Optional("units"): str,
-        probatio.Optional("min"): _number,
-        probatio.Optional("max"): _number,
+        probatio.Optional("min"): number,
+        probatio.Optional("max"): number,
         probatio.Optional("writable", default=False): bool,
         probatio.Optional("translation_key"): probatio.All(str, probatio.Match(TRANSLATION_KEY)),
         probatio.Optional("labels"): probatio.All(
