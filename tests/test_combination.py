@@ -159,3 +159,14 @@ def test_the_type_of_a_pin_without_a_value() -> None:
         "v2": T.STRING,  # a mode may come as its label
         "v3": T.STRING,
     }
+
+
+def test_the_stored_form_keeps_a_translation_key() -> None:
+    spa = {
+        "platform": "water_heater",
+        "key": "water_heater_spa",
+        "name": "Spa",
+        "translation_key": "spa",
+        "parts": {"target_temperature": {"pin": "v43"}},
+    }
+    assert parse(spa).to_data() == spa

@@ -372,3 +372,44 @@ async def test_a_mode_takes_the_templates_labels(
         "heat",
         ["off", "heat", "cool", "auto"],
     )
+
+
+async def test_no_ranges_no_second_step(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    """A fan of power and presets has no range: it is saved at once."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "357", "platform": "fan"})
+    result = await submit(
+        hass, result, {"power": "v0", "preset": "v2", "preset_options": "0=normal"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_bound_against_the_templates_other_bound(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    """A maximum below the template's minimum is refused, like one below the form's."""
+    entry = await setup_entry(hass, organization_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    result = await submit(hass, result, THERMOSTAT_FORM)
+    result = await submit(hass, result, {"target_temperature_max": 5})
+    assert result["errors"] == {"target_temperature_max": "max_not_above_min"}
+
+
+async def test_device_mode_suggests_the_roles_range(
+    hass: HomeAssistant, device_entry: MockConfigEntry
+) -> None:
+    """Device mode knows no bounds: a position is 0 to 100 until the user says otherwise."""
+    entry = await setup_entry(hass, device_entry)
+    result = await start(hass, entry, "combine")
+    result = await submit(hass, result, {"platform": "valve"})
+    result = await submit(hass, result, {"position": "v2"})
+    assert suggested(result) == {"position_min": 0, "position_max": 100}
+    result = await submit(hass, result, {"position_min": 0, "position_max": 50})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.options[CONF_COMBINED]["device"][0]["parts"] == {
+        "position": {"pin": "v2", "max": 50}
+    }

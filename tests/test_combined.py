@@ -156,6 +156,18 @@ COMBINED = {
             "parts": {"open": {"pin": "v1", "off": "low"}},
         },
         {
+            "platform": "light",
+            "key": "light_level",
+            "name": "Level",
+            "parts": {"power": {"pin": "v9"}},
+        },
+        {
+            "platform": "light",
+            "key": "light_text",
+            "name": "Text",
+            "parts": {"power": {"pin": "v8"}},
+        },
+        {
             "platform": "cover",
             "key": "cover_door",
             "name": "Door",
@@ -264,6 +276,8 @@ async def test_the_off_value_is_off_in_any_form(hass: HomeAssistant) -> None:
     """An off value given as text is off, whatever case or type the device answers with."""
     assert hass.states.get("valve.gadget_low").state == "closed"  # "LOW", off "low"
     assert hass.states.get("cover.gadget_door").state == "closed"  # 0, off "0"
+    assert hass.states.get("light.gadget_text").state == "on"  # "OPEN": neither 1 nor 0, not off
+    assert hass.states.get("light.gadget_level").state == "on"  # 2: neither, a level above off
 
 
 @pytest.mark.usefixtures("local_resolver")

@@ -124,6 +124,8 @@ BROKEN = {
     "unknown HVAC mode": _set([*PARTS, "hvac_mode", "options"], {"0": "warm"}),
     "part without pin": _set([*PARTS, "power"], {"on": 1}),
     "step of zero": _set([*PARTS, "target_temperature", "step"], 0),
+    "label of no value": _set(["datastreams", "v3", "labels"], {"x": "fan"}),
+    "label not a key": _set(["datastreams", "v3", "labels"], {"0": "Fan only"}),
     "device class on a climate": _set([*CLIMATE, "device_class"], "water"),
 }
 
