@@ -49,6 +49,15 @@ async def submit(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) 
     return await hass.config_entries.options.async_configure(result["flow_id"], data)
 
 
+async def combine(
+    hass: HomeAssistant, entry: MockConfigEntry, choice: dict[str, Any]
+) -> tuple[MockConfigEntry, FlowResult]:
+    """Set the entry up and choose what to combine: the form of the parts comes next."""
+    await setup_entry(hass, entry)
+    result = await start(hass, entry, "combine")
+    return entry, await submit(hass, result, choice)
+
+
 def suggested(result: FlowResult) -> dict[str, Any]:
     return {
         str(key): key.description["suggested_value"]
@@ -112,9 +121,9 @@ async def test_parts_refused(
     errors: dict[str, str],
     placeholders: dict[str, str],
 ) -> None:
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    entry, result = await combine(
+        hass, organization_entry, {"template": "356", "platform": "climate"}
+    )
     result = await submit(hass, result, form)
     assert result["errors"] == errors
     for name, value in placeholders.items():
@@ -136,9 +145,9 @@ async def test_platform_needs(
     form: dict[str, Any],
     errors: dict[str, str],
 ) -> None:
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "357", "platform": platform})
+    _entry, result = await combine(
+        hass, organization_entry, {"template": "357", "platform": platform}
+    )
     result = await submit(hass, result, form)
     assert result["errors"] == errors
 
@@ -258,9 +267,9 @@ async def test_no_profiles_for_this_server(
 async def test_empty_pairs_are_skipped(
     hass: HomeAssistant, organization_entry: MockConfigEntry
 ) -> None:
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    entry, result = await combine(
+        hass, organization_entry, {"template": "356", "platform": "climate"}
+    )
     result = await submit(
         hass, result, {**THERMOSTAT_FORM, "hvac_mode_options": "0=off,, 1=heat, 2=cool, 3=auto,"}
     )
@@ -292,9 +301,7 @@ async def test_a_range_without_bounds_needs_them(
     hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """Templates without min and max: the fan's speeds are given in the form, and used."""
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "357", "platform": "fan"})
+    entry, result = await combine(hass, organization_entry, {"template": "357", "platform": "fan"})
     result = await submit(hass, result, {"power": "v0", "speed": "v1"})
     assert result["step_id"] == "combine_ranges"
     assert suggested(result) == {}
@@ -356,9 +363,9 @@ async def test_a_mode_takes_the_templates_labels(
     hass: HomeAssistant, organization_entry: MockConfigEntry, errors: dict[str, str]
 ) -> None:
     """Labels that name HVAC modes are the mode's options: nothing to type; others are not."""
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    entry, result = await combine(
+        hass, organization_entry, {"template": "356", "platform": "climate"}
+    )
     form = {k: v for k, v in THERMOSTAT_FORM.items() if k != "hvac_mode_options"}
     result = await submit(hass, result, form)
     if errors:
@@ -378,9 +385,7 @@ async def test_no_ranges_no_second_step(
     hass: HomeAssistant, organization_entry: MockConfigEntry
 ) -> None:
     """A fan of power and presets has no range: it is saved at once."""
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "357", "platform": "fan"})
+    _entry, result = await combine(hass, organization_entry, {"template": "357", "platform": "fan"})
     result = await submit(
         hass, result, {"power": "v0", "preset": "v2", "preset_options": "0=normal"}
     )
@@ -391,9 +396,9 @@ async def test_a_bound_against_the_templates_other_bound(
     hass: HomeAssistant, organization_entry: MockConfigEntry
 ) -> None:
     """A maximum below the template's minimum is refused, like one below the form's."""
-    entry = await setup_entry(hass, organization_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"template": "356", "platform": "climate"})
+    _entry, result = await combine(
+        hass, organization_entry, {"template": "356", "platform": "climate"}
+    )
     result = await submit(hass, result, THERMOSTAT_FORM)
     result = await submit(hass, result, {"target_temperature_max": 5})
     assert result["errors"] == {"target_temperature_max": "max_not_above_min"}
@@ -403,9 +408,7 @@ async def test_device_mode_suggests_the_roles_range(
     hass: HomeAssistant, device_entry: MockConfigEntry
 ) -> None:
     """Device mode knows no bounds: a position is 0 to 100 until the user says otherwise."""
-    entry = await setup_entry(hass, device_entry)
-    result = await start(hass, entry, "combine")
-    result = await submit(hass, result, {"platform": "valve"})
+    entry, result = await combine(hass, device_entry, {"platform": "valve"})
     result = await submit(hass, result, {"position": "v2"})
     assert suggested(result) == {"position_min": 0, "position_max": 100}
     result = await submit(hass, result, {"position_min": 0, "position_max": 50})

@@ -610,16 +610,8 @@ def _enum_labels(data: Any) -> tuple[tuple[int, str], ...]:
 
 def _integral(value: Any) -> int | None:
     """An integer from a JSON number or a numeric text (`"2"`, `2.0`); None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            return None
-    if isinstance(value, int | float) and float(value).is_integer():
-        return int(value)
-    return None
+    number = number_of(value)
+    return None if number is None or not float(number).is_integer() else int(number)
 
 
 def _list(data: Any, what: str) -> list[Any]:
