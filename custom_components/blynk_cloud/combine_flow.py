@@ -118,17 +118,10 @@ class CombineOptionsFlow(OptionsFlowWithReload):
     ) -> ConfigFlowResult:
         """Choose the datastream of each part, and what the values of choices mean."""
         datastreams = _template_datastreams(self.config_entry, self._template)
-        combined = {
-            key: list(items)
-            for key, items in self.config_entry.options.get(CONF_COMBINED, {}).items()
-        }
-        kept = [
-            item for item in combined.get(self._template, []) if item["key"] != self._combined_key
-        ]
         current = next(
             (
                 item
-                for item in combined.get(self._template, [])
+                for item in self.config_entry.options.get(CONF_COMBINED, {}).get(self._template, [])
                 if item["key"] == self._combined_key
             ),
             None,
@@ -137,7 +130,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             if user_input.get(CONF_REMOVE):
-                return self._save_combined(combined, kept)
+                return self._save_combined(None)
             data = self._combination_data(user_input, errors)
             if not errors:
                 self._check(data, datastreams, errors, placeholders)
@@ -145,7 +138,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
                 self._pending = (data, current)
                 if _ranged(data):
                     return await self.async_step_combine_ranges()
-                return self._save_combined(combined, [*kept, data])
+                return self._save_combined(data)
         return self.async_show_form(
             step_id="combine_parts",
             data_schema=self.add_suggested_values_to_schema(
@@ -175,16 +168,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             if not errors:
                 errors = self._range_errors(data, given)
             if not errors:
-                combined = {
-                    key: list(items)
-                    for key, items in self.config_entry.options.get(CONF_COMBINED, {}).items()
-                }
-                kept = [
-                    item
-                    for item in combined.get(self._template, [])
-                    if item["key"] != self._combined_key
-                ]
-                return self._save_combined(combined, [*kept, data])
+                return self._save_combined(data)
         fields, suggestions = _ranges_form(data, current, given)
         return self.async_show_form(
             step_id="combine_ranges",
@@ -357,9 +341,17 @@ class CombineOptionsFlow(OptionsFlowWithReload):
                 # Device mode only guesses types from values: any datastream may play a part.
                 errors[role] = {"missing": "unknown_datastream", "wrong_type": "wrong_type"}[why]
 
-    def _save_combined(
-        self, combined: dict[str, list[dict[str, Any]]], items: list[dict[str, Any]]
-    ) -> ConfigFlowResult:
+    def _save_combined(self, data: dict[str, Any] | None) -> ConfigFlowResult:
+        """Store a combination in place of the one of its key (None: remove that one)."""
+        combined = {
+            key: list(items)
+            for key, items in self.config_entry.options.get(CONF_COMBINED, {}).items()
+        }
+        items = [
+            item for item in combined.get(self._template, []) if item["key"] != self._combined_key
+        ]
+        if data is not None:
+            items.append(data)
         combined[self._template] = sorted(items, key=lambda item: item["key"])
         if not combined[self._template]:
             del combined[self._template]
