@@ -8,7 +8,8 @@ states, services, registries), and each case asserts what that reading could bre
 - `test_device`: the Device API's readings (value shapes, export delivery and timestamps,
   import age, redirect status) on setup, a poll, a write, a new pin, the export read into
   statistics, an upload and a reauth; how device mode types values sent as text;
-- page sizes on more devices and history than a page holds; the export quota; `get` keys;
+- page sizes on more devices and history than a page holds; the export quota; `get` keys; ENUMs
+  answered with their numbers or their labels;
   the redirect rules (once, to the same service only, never from https to http) under each
   redirect status.
 
@@ -43,7 +44,7 @@ from custom_components.blynk_cloud.config_flow import device_unique_id
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS, CONF_MODE, DOMAIN, Mode
 from emulator import Emulator, EmulatorServer, Fault
 from emulator.variants import CATALOG
-from tests.combined import local_resolver
+from tests.combined import local_resolver, vendor_entry
 from tests.conftest import (
     DEMO,
     OAUTH_CLIENT,
@@ -105,6 +106,7 @@ NUMBERS_AS_TEXT_CASES = [
 QUOTA_CASES = cases("export_quota")
 GET_KEY_CASES = cases("device_get_keys")
 REDIRECT_CASES = cases("redirect")
+ENUM_CASES = cases("enum_answers")
 PAGED = fleet(120, 1)
 """More devices than a page of 100 holds (or of 50, the documented default size)."""
 PAGE_CASES = [
@@ -526,6 +528,34 @@ async def test_chosen_pins_are_read_with_bare_keys(
     assert "could not be read" not in caplog.text
 
 
+@pytest.mark.usefixtures("local_resolver")
+@pytest.mark.parametrize("chosen", ENUM_CASES)
+async def test_an_enum_answered_with_its_number_or_its_label(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    blynk: EmulatorServer,
+    emulator: Emulator,
+    caplog: pytest.LogCaptureFixture,
+    chosen: dict[str, str],
+) -> None:
+    """The Windmill AC's mode and fan speed (ENUMs with labels) read alike either way."""
+    await setup_entry(hass, vendor_entry(blynk, "Office AC"))
+    state = hass.states.get("climate.office_ac")
+    assert (state.state, state.attributes["fan_mode"]) == ("cool", "medium")
+    await hass.services.async_call(
+        "climate",
+        "set_fan_mode",
+        {"entity_id": "climate.office_ac", "fan_mode": "high"},
+        blocking=True,
+    )
+    assert emulator.value(20, "v4") == 3  # the number, never the label, is written
+    emulator.set_value(20, "v3", 0)  # the unit is set to Fan on its own panel
+    await advance(hass, freezer, 61)
+    state = hass.states.get("climate.office_ac")
+    assert (state.state, state.attributes["fan_mode"]) == ("fan_only", "high")
+    assert "Unreadable value" not in caplog.text
+
+
 # The redirect rules, under each status the server may redirect with
 
 
@@ -626,6 +656,7 @@ def test_every_reading_is_played() -> None:
             *QUOTA_CASES,
             *GET_KEY_CASES,
             *REDIRECT_CASES,
+            *ENUM_CASES,
         )
     ]
     chosen += [param.values[0]["variants"] for param in PAGE_CASES]
