@@ -60,6 +60,7 @@ TEMPLATE_BOUNDS = "template_bounds"
 IMPORT_AGE = "import_age"
 REDIRECT = "redirect"
 ENUM_ANSWERS = "enum_answers"
+VALUE_TIMESTAMPS = "value_timestamps"
 
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -320,6 +321,24 @@ VARIANTS: tuple[Variant, ...] = (
             ),
         ),
         default="number",
+    ),
+    Variant(
+        VALUE_TIMESTAMPS,
+        "Whether value reads (Platform batch and v2 reads) tell when each value was set.",
+        (
+            Reading(
+                "present",
+                "`updatedAt` (epoch ms) with every value that was ever set",
+                f"{OAS}: DataStreamValue's optional `updatedAt` (the v2 read); the batch "
+                "answer's items are not shown (blynk-api-reference.md section 2.5): inference",
+            ),
+            Reading(
+                "absent",
+                "no `updatedAt`: values without their time",
+                "inference: the batch answer's inner shape is not documented",
+            ),
+        ),
+        default="present",
     ),
 )
 """Every variant, in one place."""

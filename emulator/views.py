@@ -20,7 +20,7 @@ from typing import Any
 from .entities import Datastream, Device, Organization, Template
 from .state import DEVICE_NAME_METAFIELD_ID, World
 from .values import is_number, to_text
-from .variants import ENUM_ANSWERS, VALUE_SHAPES, Variants
+from .variants import ENUM_ANSWERS, VALUE_SHAPES, VALUE_TIMESTAMPS, Variants
 
 _DATASTREAM_FLAGS = (
     "isAnalogPin",
@@ -136,7 +136,8 @@ def datastream_value(variants: Variants, device: Device, ds: Datastream) -> dict
     current = device.values.get(ds.id)
     if current is not None:
         result["value"] = answered(variants, ds, current[1])
-        result["updatedAt"] = current[0]
+        if variants.is_(VALUE_TIMESTAMPS, "present"):
+            result["updatedAt"] = current[0]
     return result
 
 

@@ -15,6 +15,7 @@ from custom_components.blynk_cloud.api import platform as platform_module
 from custom_components.blynk_cloud.const import DEVICE_REMOVAL_DISCOVERIES, DOMAIN, REQUEST_TIMEOUT
 from emulator import Emulator, Fault
 from tests.conftest import DEMO, OAUTH_CLIENT, advance, fleet, setup_entry
+from tests.test_services import blynk_device
 
 BATCH = "/api/v1/organization/device/datastreams/batch"
 POLL = 30
@@ -285,30 +286,36 @@ async def test_connectivity(
     assert hass.states.get(TEMPERATURE).state == "21.5"
 
 
+@pytest.mark.parametrize("timestamps", ["present", "absent"])
 async def test_an_offline_device_shows_its_values_while_they_are_recent(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
     emulator: Emulator,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    timestamps: str,
 ) -> None:
-    """Offline, a device's values are the truth only while its newest report is recent."""
+    """Offline, a device's values are the truth only while its newest report is recent.
+
+    Blynk's time of each value tells when the device reported; without it, a change seen does.
+    """
     caplog.set_level(logging.INFO)
+    emulator.variants.update({"value_timestamps": timestamps})
     await setup_entry(hass, organization_entry)
     connectivity = "binary_sensor.garden_weather_connectivity"
     emulator.set_online(1, False)
     await advance(hass, freezer, 5 * 60)
     assert hass.states.get(connectivity).state == "off"
-    # Asleep between reports, it still reports every hour (Blynk's time of each value tells).
-    for _ in range(3):
+    # Asleep between reports, it still reports every hour.
+    for reading in ("21.6", "21.7", "21.8"):
         await advance(hass, freezer, 60 * 60)
-        emulator.set_value(1, "v1", 21.5)
+        emulator.set_value(1, "v1", float(reading))
         await advance(hass, freezer, POLL)
-        assert hass.states.get(TEMPERATURE).state == "21.5"
+        assert hass.states.get(TEMPERATURE).state == reading
     # It stops reporting: once its newest report is two hours old, its values are not shown.
     await advance(hass, freezer, 60 * 60)
-    assert hass.states.get(TEMPERATURE).state == "21.5"
-    await advance(hass, freezer, 60 * 60)
+    assert hass.states.get(TEMPERATURE).state == "21.8"
+    await advance(hass, freezer, 60 * 60 + POLL)  # without Blynk's time: from the poll that saw it
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     assert hass.states.get("sensor.garden_weather_humidity").state == STATE_UNAVAILABLE
     assert hass.states.get(connectivity).state == "off"  # that one is still the truth
@@ -317,27 +324,76 @@ async def test_an_offline_device_shows_its_values_while_they_are_recent(
     # Back online: its values are shown again.
     emulator.set_online(1, True)
     await advance(hass, freezer, 5 * 60)
-    assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert hass.states.get(TEMPERATURE).state == "21.8"
 
 
+@pytest.mark.parametrize("timestamps", ["present", "absent"])
+async def test_writes_to_an_offline_device_are_no_report(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    timestamps: str,
+) -> None:
+    """A value set by Home Assistant or on the Blynk side does not make old readings current."""
+    emulator.variants.update({"value_timestamps": timestamps})
+    await setup_entry(hass, organization_entry)
+    room = "sensor.hallway_thermostat_room_temperature"
+    for device_id in (1, 2, 4):
+        emulator.set_online(device_id, False)
+    for _ in range(5):
+        await advance(hass, freezer, 30 * 60)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(room).state == STATE_UNAVAILABLE
+    # Home Assistant sets a value of the weather station, and the Blynk app (or a Blynk
+    # automation) sets the sleeping thermostat's target temperature.
+    garden = blynk_device(hass, organization_entry, 1)
+    await hass.services.async_call(
+        DOMAIN,
+        "set_value",
+        {"device_id": garden, "datastream": "Humidity", "value": 55},
+        blocking=True,
+    )
+    emulator.set_value(4, "v1", 25.0)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(room).state == STATE_UNAVAILABLE
+    # What the device itself sends is a report.
+    emulator.set_value(4, "v0", 19.5)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(room).state == "19.5"
+    # A device made of controls alone reports on them.
+    pump = "switch.living_room_relays_pump"
+    assert hass.states.get(pump).state == STATE_UNAVAILABLE
+    emulator.set_value(2, "v2", 1)
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(pump).state == "on"
+
+
+@pytest.mark.parametrize("timestamps", ["present", "absent"])
 async def test_an_offline_device_that_never_reported(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
     emulator: Emulator,
     freezer: FrozenDateTimeFactory,
+    timestamps: str,
 ) -> None:
-    """Blynk gives no time for a value never set: what Home Assistant saw is the measure."""
+    """Values of unknown age from an offline device are not shown.
+
+    Home Assistant's first sight of them tells nothing of when the device sent them.
+    """
+    emulator.variants.update({"value_timestamps": timestamps})
     await setup_entry(hass, organization_entry)
     shed = copy.deepcopy(next(d for d in DEMO["devices"] if d["id"] == 1))
     shed.update(id=42, name="Shed weather", token="S" * 32, online=False, values={}, history={})
     emulator.add_device(shed)
     await advance(hass, freezer, 15 * 60)  # discovered, read, and found offline
     state = "sensor.shed_weather_temperature"
-    assert hass.states.get(state).state == "unknown"
-    await advance(hass, freezer, 60 * 60)
-    assert hass.states.get(state).state == "unknown"
-    await advance(hass, freezer, 61 * 60)  # two hours after Home Assistant first read it
     assert hass.states.get(state).state == STATE_UNAVAILABLE
+    emulator.set_value(42, "v1", 12.5)  # it wakes, reports over HTTPS, and sleeps again
+    await advance(hass, freezer, POLL)
+    assert hass.states.get(state).state == "12.5"
+    assert hass.states.get("binary_sensor.shed_weather_connectivity").state == "off"
 
 
 async def test_an_offline_device_in_device_mode(
@@ -355,10 +411,35 @@ async def test_an_offline_device_in_device_mode(
     assert hass.states.get("sensor.garden_weather_v1").state == "21.5"
     await advance(hass, freezer, 60)
     assert hass.states.get("sensor.garden_weather_v1").state == STATE_UNAVAILABLE
+    # A value Home Assistant sets is no report of the device.
+    await hass.services.async_call(
+        DOMAIN,
+        "set_value",
+        {"device_id": blynk_device(hass, device_entry), "datastream": "v2", "value": 55},
+        blocking=True,
+    )
+    await advance(hass, freezer, 60)
+    assert hass.states.get("sensor.garden_weather_v1").state == STATE_UNAVAILABLE
     emulator.set_value(1, "v1", 22.0)  # reported over HTTPS, without connecting
     await advance(hass, freezer, 60)
     assert hass.states.get("sensor.garden_weather_v1").state == "22.0"
     assert hass.states.get("sensor.garden_weather_v2").state != STATE_UNAVAILABLE
+
+
+async def test_an_offline_device_at_start_in_device_mode(
+    hass: HomeAssistant,
+    device_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After a restart, an offline device's values are of unknown age until it reports."""
+    emulator.set_online(1, False)
+    await setup_entry(hass, device_entry)
+    assert hass.states.get("binary_sensor.garden_weather_connectivity").state == "off"
+    assert hass.states.get("sensor.garden_weather_v1").state == STATE_UNAVAILABLE
+    emulator.set_value(1, "v1", 22.0)
+    await advance(hass, freezer, 60)
+    assert hass.states.get("sensor.garden_weather_v1").state == "22.0"
 
 
 async def test_a_write_during_a_poll_wins_until_the_next_poll(

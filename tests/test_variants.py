@@ -3,8 +3,8 @@
 Each reading is played on the paths where it applies, through Home Assistant (config entries,
 states, services, registries), and each case asserts what that reading could break:
 - `test_organization`: the Platform API's readings (token refusal, boolean writes, value
-  shapes, template bounds, import age, redirect status) on setup, a poll, writes, a discovery,
-  a history read, an import and a reauth;
+  shapes and timestamps, template bounds, import age, redirect status) on setup, a poll,
+  writes, a discovery, a history read, an import and a reauth;
 - `test_device`: the Device API's readings (value shapes, export delivery and timestamps,
   import age, redirect status) on setup, a poll, a write, a new pin, the export read into
   statistics, an upload and a reauth; how device mode types values sent as text;
@@ -88,7 +88,13 @@ def cases(*names: str) -> list[Any]:
 
 
 ORGANIZATION_CASES = cases(
-    "token_refusal", "boolean_writes", "value_shapes", "template_bounds", "import_age", "redirect"
+    "token_refusal",
+    "boolean_writes",
+    "value_shapes",
+    "value_timestamps",
+    "template_bounds",
+    "import_age",
+    "redirect",
 )
 # CSV has no quoted numbers: the text forms of `ts` come in JSON bodies only.
 EXPORT_CASES = [

@@ -37,7 +37,7 @@ from .api import (
 )
 from .api.http import BlynkHttp
 from .const import DOMAIN, LOGGER, Mode
-from .mapping import EntityKind
+from .mapping import CONTROLS, EntityKind
 from .profiles import Profile
 
 MANUFACTURER = "Blynk"
@@ -84,8 +84,8 @@ class Backend[ClientT: BlynkHttp](ABC):
     def __init__(self) -> None:
         """Start without unreadable values."""
         self._unreadable: set[tuple[int, str]] = set()
-        self.reported: dict[int, int] = {}
-        """Blynk device id -> epoch ms of its newest value report, where Blynk tells it."""
+        self.stamps: dict[int, dict[str, int]] = {}
+        """Blynk device id -> pin -> epoch ms when its value was set, where Blynk tells it."""
 
     @abstractmethod
     async def discover(self) -> Discovery:
@@ -255,8 +255,9 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
     ) -> dict[int, dict[str, Value | None]]:
         answer = await self.client.batch_values(list(devices))
         for device_id, values in answer.items():
-            if stamps := [item.updated_at for item in values if item.updated_at is not None]:
-                self.reported[device_id] = max(stamps)
+            self.stamps[device_id] = {
+                item.pin: item.updated_at for item in values if item.updated_at is not None
+            }
         return {
             device_id: self._read(
                 devices[device_id],
@@ -385,7 +386,9 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
                 )
             except BlynkResponseError:
                 continue  # typed by its first readable value, not by a malformed one
-            self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)
+            self._datastreams[pin] = Datastream(
+                id=None, label=pin.upper(), pin=pin, type=kind, writable=chosen in CONTROLS
+            )
         device = BlynkDevice(
             id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=dict(self._datastreams)
         )

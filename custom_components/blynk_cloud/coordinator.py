@@ -339,7 +339,11 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         self._written: dict[tuple[int, str], Value] | None = None
         """Values written while a read is under way: that read may have missed them."""
         self._reported: dict[int, datetime] = {}
-        """When each device last reported: Blynk's newest `updatedAt`, else a change seen here."""
+        """When each device last reported: Blynk's newest `updatedAt` of a value the device
+        sends, a change of one seen here, or a connectivity read that found it online.
+        Unknown, the values of an offline device are of unknown age: not shown."""
+        self._written_pins: set[tuple[int, str]] = set()
+        """Pins this entry wrote: their changes are no report of the device."""
         self._online: Mapping[int, bool] = {}
         self.quiet: frozenset[int] = frozenset()
         """Devices offline whose newest report is older than OFFLINE_VALUES_MAX_AGE."""
@@ -378,16 +382,34 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         """When each device last reported (the Device API tells no time: a change does)."""
         now = dt_util.utcnow()
         before = self.data or {}
+        devices = self.discovery.data
         for device_id, pins in values.items():
-            if (stamp := self.backend.reported.get(device_id)) is not None:
-                self._reported[device_id] = dt_util.utc_from_timestamp(stamp / 1000)
-            elif device_id not in self._reported or pins != before.get(device_id):
-                self._reported[device_id] = now
+            if device_id not in devices:
+                continue
+            sent = [
+                pin
+                for pin in _reported_pins(devices[device_id])
+                if (device_id, pin) not in self._written_pins
+            ]
+            stamps = self.backend.stamps.get(device_id, {})
+            if known := [stamps[pin] for pin in sent if pin in stamps]:
+                self._note_report(device_id, dt_util.utc_from_timestamp(max(known) / 1000))
+            elif device_id in before and any(
+                pins.get(pin) != before[device_id].get(pin) for pin in sent
+            ):
+                self._note_report(device_id, now)
+
+    def _note_report(self, device_id: int, when: datetime) -> None:
+        if (known := self._reported.get(device_id)) is None or known < when:
+            self._reported[device_id] = when
 
     @callback
     def async_set_online(self, online: Mapping[int, bool]) -> None:
         """Connectivity was read: an offline device's old values are not shown."""
         self._online = online
+        now = dt_util.utcnow()
+        for device_id in (device_id for device_id, connected in online.items() if connected):
+            self._note_report(device_id, now)  # connected, it keeps its values current
         self._check_quiet()
 
     @override
@@ -402,7 +424,7 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
             for device_id, online in self._online.items()
             if not online
             and device_id in devices
-            and self._reported.get(device_id, oldest) < oldest
+            and (device_id not in self._reported or self._reported[device_id] < oldest)
         )
         if quiet == self.quiet:
             return
@@ -411,7 +433,7 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
                 "Blynk device %s is offline and last reported at %s; its values are unavailable "
                 "until it reports again",
                 devices[device_id].name,
-                self._reported[device_id],
+                self._reported.get(device_id, "an unknown time"),
             )
         self.quiet = quiet
         self.async_update_listeners()
@@ -442,6 +464,7 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
 
         Neither the poll schedule nor the availability changes: a write is not a read.
         """
+        self._written_pins.update((device_id, pin) for pin in values)
         if self._written is not None:
             self._written.update({(device_id, pin): value for pin, value in values.items()})
         self.data = {**self.data, device_id: {**self.data.get(device_id, {}), **values}}
@@ -480,3 +503,16 @@ class BlynkConnectivityCoordinator(BlynkCoordinator[Mapping[int, bool]]):
     @override
     def _async_refresh_finished(self) -> None:
         self.values.async_set_online(self.data)
+
+
+def _reported_pins(device: BlynkDevice) -> frozenset[str]:
+    """The pins whose changes tell that the device itself reported.
+
+    A control (writable datastream) also changes when Home Assistant, the Blynk app or a
+    Blynk automation sets it while the device sleeps; only a device made of controls alone
+    reports on them.
+    """
+    sent = frozenset(
+        pin for pin, datastream in device.datastreams.items() if not datastream.writable
+    )
+    return sent or frozenset(device.datastreams)

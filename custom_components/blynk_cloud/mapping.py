@@ -65,6 +65,8 @@ class EntityKind(StrEnum):
     NONE = "none"
 
 
+CONTROLS = frozenset({EntityKind.SWITCH, EntityKind.NUMBER, EntityKind.SELECT, EntityKind.TEXT})
+"""The kinds of entity that write their datastream."""
 NUMERIC = frozenset({DatastreamType.INT, DatastreamType.DOUBLE, DatastreamType.ENUM})
 COMPATIBLE_KINDS: Mapping[DatastreamType, tuple[EntityKind, ...]] = {
     DatastreamType.INT: (
