@@ -848,6 +848,31 @@ async def test_reconfigure_organization_new_address(
 
 
 @pytest.mark.usefixtures("renamed_server")
+async def test_reconfigure_organization_to_another_server_with_the_same_id(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    """Another Blynk server whose organization has the same id is another organization.
+
+    Its devices have the same ids and other names: taken for this one, each would inherit the
+    entities and history of the device with its number.
+    """
+    entry = await setup_entry(hass, organization_entry)
+    ids = registry_ids(hass, entry)
+    data = dict(entry.data)
+    other = copy.deepcopy(DEMO)
+    for device in other["devices"]:
+        device["name"] = f"Pool {device['id']}"
+    async with EmulatorServer(Emulator(other)) as server:
+        result = await entry.start_reconfigure_flow(hass)
+        host = server.url().replace("127.0.0.1", RENAMED)
+        result = await submit(hass, result, organization_input(server, **{CONF_HOST: host}))
+
+    assert result["reason"] == "wrong_account"
+    assert entry.data == data
+    assert registry_ids(hass, entry) == ids
+
+
+@pytest.mark.usefixtures("renamed_server")
 async def test_reconfigure_organization_to_another_entrys_address(
     hass: HomeAssistant, blynk: EmulatorServer, organization_entry: MockConfigEntry
 ) -> None:

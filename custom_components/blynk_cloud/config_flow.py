@@ -23,6 +23,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -109,6 +110,8 @@ class Validated:
     title: str
     host: str
     data: dict[str, Any] = field(default_factory=dict)
+    devices: Mapping[int, str] | None = None
+    """An organization reconfigured to another server: the names of its devices by id."""
 
 
 def device_unique_id(token: str) -> str:
@@ -254,7 +257,10 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._abort_if_in_organization(data[CONF_TOKEN])
             return self.async_create_entry(title=validated.title, data=data)
         if mode is Mode.ORGANIZATION:
-            if organization_id(validated.unique_id) != organization_id(entry.unique_id):
+            if organization_id(validated.unique_id) != organization_id(entry.unique_id) or (
+                validated.devices is not None
+                and not self._lists_known_devices(entry, validated.devices)
+            ):
                 return self.async_abort(reason="wrong_account")
         elif data[CONF_TOKEN] != entry.data[CONF_TOKEN]:
             # Another token: the same device regenerated it, or it is another device.
@@ -279,6 +285,22 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         if mode is Mode.DEVICE:
             self._abort_if_in_organization(data[CONF_TOKEN])
         return self.async_update_reload_and_abort(entry, data=data)
+
+    def _lists_known_devices(self, entry: BlynkConfigEntry, listed: Mapping[int, str]) -> bool:
+        """Whether a listing holds one of the entry's devices, by Blynk id and name.
+
+        An entry without devices yet has nothing to lose, and so nothing to compare.
+        """
+        prefix = f"{entry.unique_id}_"
+        known = {
+            identifier[len(prefix) :]: device.name
+            for device in dr.async_entries_for_config_entry(dr.async_get(self.hass), entry.entry_id)
+            for domain, identifier in device.identifiers
+            if domain == DOMAIN and identifier.startswith(prefix)
+        }
+        return not known or any(
+            known.get(str(device_id)) == name for device_id, name in listed.items()
+        )
 
     async def async_step_confirm_device(
         self, user_input: dict[str, Any] | None = None
@@ -372,10 +394,23 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
             on_server_change=on_move,
         )
         organization = await client.authenticate()
+        devices = None
+        entry = self._existing_entry()
+        if (
+            self.source == SOURCE_RECONFIGURE
+            and entry
+            and not (entry.unique_id or "").startswith(f"{server.scope}:")
+        ):
+            # Another server may hold another organization with the same id: its devices tell.
+            listing = await client.devices(
+                include_sub_organizations=entry.options.get(CONF_INCLUDE_SUB_ORGANIZATIONS, False)
+            )
+            devices = {device.id: device.name for device in listing.items}
         return Validated(
             unique_id=f"{server.scope}:{organization.id}",
             title=organization.name,
             host=server.host,
+            devices=devices,
         )
 
     async def _validate_device(
