@@ -39,7 +39,7 @@ THERMOSTAT_FORM = {
 
 async def start(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> FlowResult:
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["menu_options"] == ["settings", "datastreams", "combine", "profiles"]
+    assert result["menu_options"][:3] == ["settings", "datastreams", "combine"]
     return await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": step}
     )
@@ -255,13 +255,12 @@ async def test_switch_a_profile_off_and_on(hass: HomeAssistant, blynk: EmulatorS
     assert hass.states.get("climate.office_ac").state == "cool"
 
 
-async def test_no_profiles_for_this_server(
+async def test_no_profiles_menu_for_a_server_without_profiles(
     hass: HomeAssistant, organization_entry: MockConfigEntry
 ) -> None:
     organization_entry.add_to_hass(hass)
-    result = await start(hass, organization_entry, "profiles")
-    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_profiles")
-    assert result["description_placeholders"] == {"host": organization_entry.data["host"]}
+    result = await hass.config_entries.options.async_init(organization_entry.entry_id)
+    assert result["menu_options"] == ["settings", "datastreams", "combine"]
 
 
 async def test_empty_pairs_are_skipped(

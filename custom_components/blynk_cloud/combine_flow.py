@@ -37,7 +37,7 @@ from .combination import (
 from .const import CONF_COMBINED, CONF_DISABLED_PROFILES, CONF_MODE, Mode
 from .coordinator import BlynkConfigEntry
 from .mapping import Override, bounds, step_fits
-from .profiles import async_get_profiles
+from .profiles import Profile, async_get_profiles
 
 CONF_TEMPLATE = "template"
 CONF_PLATFORM = "platform"
@@ -223,16 +223,16 @@ class CombineOptionsFlow(OptionsFlowWithReload):
                 errors[f"{role}_step"] = "step_not_integer"
         return errors
 
+    async def _server_profiles(self) -> list[Profile]:
+        """The product profiles of the entry's server (the menu offers them only if any)."""
+        server = BlynkServer.parse(self.config_entry.data[CONF_HOST])
+        return [p for p in await async_get_profiles(self.hass) if p.serves(server)]
+
     async def async_step_profiles(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Switch the product profiles of the entry's server on or off."""
-        server = BlynkServer.parse(self.config_entry.data[CONF_HOST])
-        profiles = [p for p in await async_get_profiles(self.hass) if p.serves(server)]
-        if not profiles:
-            return self.async_abort(
-                reason="no_profiles", description_placeholders={"host": server.host}
-            )
+        profiles = await self._server_profiles()
         disabled = set(self.config_entry.options.get(CONF_DISABLED_PROFILES, []))
         if user_input is not None:
             enabled = set(user_input[CONF_PROFILES])

@@ -500,9 +500,10 @@ class BlynkOptionsFlow(CombineOptionsFlow):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose what to change."""
-        return self.async_show_menu(
-            step_id="init", menu_options=["settings", "datastreams", "combine", "profiles"]
-        )
+        menu = ["settings", "datastreams", "combine"]
+        if await self._server_profiles():
+            menu.append("profiles")
+        return self.async_show_menu(step_id="init", menu_options=menu)
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
