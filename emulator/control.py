@@ -9,6 +9,7 @@ implementation. Bodies are JSON; errors answer ``{"error": {"message": ...}}`` w
 =======  ===========================================  =================================
 Method   Path                                         Body / query -> answer
 =======  ===========================================  =================================
+GET      ``/_emulator/``                              -> ``{"routes": ["GET /_emulator/…"]}``
 GET      ``/_emulator/scenario``                      -> the loaded scenario
 POST     ``/_emulator/load``                          ``{"scenario": name | object}``
 POST     ``/_emulator/reset``                         reload the last scenario
@@ -298,9 +299,20 @@ async def set_variants(request: web.Request) -> web.StreamResponse:
     return web.json_response({"variants": emu.variants.as_dict()})
 
 
+async def index(request: web.Request) -> web.Response:
+    """List the control API's routes (the address the emulator prints answers)."""
+    routes = {
+        f"{route.method} {route.resource.canonical}"
+        for route in request.app.router.routes()
+        if route.resource is not None and route.resource.canonical.startswith(PREFIX)
+    }
+    return web.json_response({"routes": sorted(routes)})
+
+
 def add_routes(app: web.Application) -> None:
     """Register the control API."""
     routes: list[tuple[str, str, Handler]] = [
+        ("GET", "/", index),
         ("GET", "/scenario", scenario),
         ("POST", "/load", load),
         ("POST", "/reset", reset),

@@ -221,6 +221,22 @@ async def test_import_statistics(
     assert {row["start"]: row["mean"] for row in rows} == pytest.approx(hours)
 
 
+async def test_import_statistics_after_the_automatic_import(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """As the README says: right after setup, the example finds its hours already imported."""
+    await setup_entry(hass, organization_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_wait_recording_done(hass)
+
+    response = await run_action(hass, hass_ws_client, "import_statistics")
+
+    assert response == {"hours": 0, "entities": 1}
+
+
 async def test_automation_switches_the_relay(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

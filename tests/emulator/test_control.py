@@ -147,3 +147,10 @@ async def test_invalid_json_body(blynk: Blynk) -> None:
     assert reply.status == 400
     empty = await blynk.request("POST", f"{C}/reset")
     assert empty.status == 200
+
+
+async def test_the_printed_address_lists_the_routes(blynk: Blynk) -> None:
+    routes = (await control(blynk, "GET", "/"))["routes"]
+    assert "GET /_emulator/" in routes
+    assert "POST /_emulator/variants" in routes
+    assert all(route.split(" ")[1].startswith(C) for route in routes)
