@@ -32,17 +32,18 @@ from emulator import Emulator, EmulatorServer
 from tests.combined import (
     CLIMATE,
     THERMOSTAT,
+    WRITE,
+    WRITE_MANY,
     act,
     combined_entry,
     local_resolver,
+    posted,
     setup_with,
     vendor_entry,
 )
-from tests.conftest import DEMO, advance
+from tests.conftest import DEMO, advance, typed
 
 __all__ = ["local_resolver"]
-WRITE = "/api/v1/organization/device/datastream"
-BATCH_WRITE = "/api/v1/organization/device/datastreams"
 AC = "climate.office_ac"
 
 
@@ -121,14 +122,16 @@ async def test_set_temperature_and_mode(
     assert hass.states.get(CLIMATE).attributes[ATTR_HVAC_ACTION] == "off"
     await act(hass, CLIMATE, SERVICE_TURN_ON)
     assert emulator.value(4, "v2") == 1  # back to the last mode it had on
-    writes = [(r.path, r.body) for r in emulator.requests if r.method == "POST"]
-    assert writes == [
-        (WRITE, {"deviceId": 4, "dataStreamId": 2, "value": 23}),
-        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 2}),
-        (BATCH_WRITE, writes[2][1]),
-        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 0}),
-        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 1}),
-    ]
+    assert posted(emulator) == typed(
+        [
+            # A DOUBLE datastream gets a float, an ENUM an integer.
+            (WRITE, {"deviceId": 4, "dataStreamId": 2, "value": 23.0}),
+            (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 2}),
+            (WRITE_MANY, {"deviceId": 4, "values": {"2": 19.5, "3": 1}}),
+            (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 0}),
+            (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 1}),
+        ]
+    )
 
 
 async def test_out_of_range_is_refused(
