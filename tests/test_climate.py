@@ -1,7 +1,11 @@
 """Thermostats combined from datastreams: the demo's, and the Windmill AC's profile."""
 
+import copy
+from typing import Any
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import (
+    ATTR_CURRENT_HUMIDITY,
     ATTR_CURRENT_TEMPERATURE,
     ATTR_FAN_MODE,
     ATTR_FAN_MODES,
@@ -30,6 +34,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS
 from emulator import Emulator, EmulatorServer
 from tests.combined import (
+    BOUNDS_READINGS,
     CLIMATE,
     THERMOSTAT,
     WRITE,
@@ -40,6 +45,7 @@ from tests.combined import (
     posted,
     setup_with,
     vendor_entry,
+    with_bounds,
 )
 from tests.conftest import DEMO, advance, typed
 
@@ -86,6 +92,65 @@ async def test_thermostat(hass: HomeAssistant, combined: MockConfigEntry) -> Non
     assert state.attributes[ATTR_HVAC_MODES] == ["off", "heat", "cool", "auto"]
     assert (state.attributes[ATTR_MIN_TEMP], state.attributes[ATTR_MAX_TEMP]) == (10, 30)
     assert state.attributes[ATTR_TARGET_TEMP_STEP] == 0.5
+
+
+def thermostat_with_humidity(reading: str) -> dict[str, Any]:
+    """The demo's thermostat with a humidity reading (a DHT22 beside it, v7 in %)."""
+    scenario = with_bounds(reading)
+    scenario["templates"] = copy.deepcopy(scenario["templates"])
+    template = next(t for t in scenario["templates"] if t["id"] == 356)
+    template["datastreams"].append(
+        {
+            "id": 8,
+            "label": "Humidity",
+            "alias": "Humidity",
+            "units": "Percent",
+            "type": "DOUBLE",
+            "pin": 7,
+            "pinType": "VIRTUAL",
+            "min": 0,
+            "max": 100,
+            "isForActions": False,
+            "isRaw": False,
+            "isHistory": True,
+        }
+    )
+    return scenario
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(thermostat_with_humidity(reading), id=f"template_bounds={reading}")
+        for reading in BOUNDS_READINGS
+    ],
+)
+async def test_current_humidity(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    scenario: dict[str, Any],
+) -> None:
+    """The humidity part shows, and follows the device, with or without template bounds."""
+    emulator.set_value(4, "v7", 48.5)
+    parts = copy.deepcopy(THERMOSTAT["parts"])
+    parts["current_humidity"] = {"pin": "v7"}
+    if scenario["variants"]["template_bounds"] == "absent":
+        parts["target_temperature"].update(min=10, max=30)  # as the combine form asks
+    thermostat = {**THERMOSTAT, "parts": parts}
+    await setup_with(
+        hass,
+        combined_entry(organization_entry, {"356": [thermostat]}),
+        [Platform.CLIMATE, Platform.SENSOR],
+    )
+    state = hass.states.get(CLIMATE)
+    assert state.attributes[ATTR_CURRENT_HUMIDITY] == 48.5
+    assert (state.attributes[ATTR_MIN_TEMP], state.attributes[ATTR_MAX_TEMP]) == (10, 30)
+    assert hass.states.get("sensor.hallway_thermostat_humidity") is None  # part of the climate
+    emulator.set_value(4, "v7", 51)
+    await advance(hass, freezer, 61)
+    assert hass.states.get(CLIMATE).attributes[ATTR_CURRENT_HUMIDITY] == 51
 
 
 async def test_used_datastreams_have_no_entities_of_their_own(
