@@ -21,8 +21,8 @@ from custom_components.blynk_cloud.const import (
     DOMAIN,
     Mode,
 )
-from emulator import EmulatorServer
-from tests.conftest import DEMO, demo_device, setup_entry
+from emulator import Emulator, EmulatorServer
+from tests.conftest import DEMO, demo_device, setup_entry, typed
 
 WITHOUT_BOUNDS = {**DEMO, "variants": {**DEMO["variants"], "template_bounds": "absent"}}
 """The demo as the Platform API's documented schema reads: templates without min and max."""
@@ -69,6 +69,10 @@ RANGES = {
 """What README's table of the demo gives each range, for templates without bounds."""
 RELAYS_AS_SWITCHES = {"354:v0": {"entity": "switch"}, "354:v1": {"entity": "switch"}}
 """README: without bounds, Relay 1 and Relay 2 are numbers; the options make them switches."""
+
+WRITE = "/api/v1/organization/device/datastream"
+WRITE_MANY = "/api/v1/organization/device/datastreams"
+"""The Platform API's writes: one datastream, and several of a device in one request."""
 
 CLIMATE = "climate.hallway_thermostat"
 FAN_ENTITY = "fan.bedroom_fan"
@@ -173,3 +177,12 @@ async def act(hass: HomeAssistant, entity_id: str, service: str, **data: Any) ->
         {ATTR_ENTITY_ID: entity_id, **data},
         blocking=True,
     )
+
+
+def posted(emulator: Emulator) -> list[Any]:
+    """The bodies the integration wrote, typed: `1` is not `1.0`, `0` is not `False`.
+
+    Compare with `typed([(WRITE, {...}), ...])`; the emulator's stored values carry the
+    datastream's type whatever was sent, so only the bodies show a wrong JSON type.
+    """
+    return typed([(r.path, r.body) for r in emulator.requests if r.path in (WRITE, WRITE_MANY)])

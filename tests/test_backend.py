@@ -67,9 +67,12 @@ async def test_device_mode_location(
     Also as text, from a server that sends every value as text.
     """
     emulator.variants.update({"value_shapes": shape})
+    tracker = demo_device("Car tracker")
+    # The demo's tracker is offline, and device mode cannot tell its values' age: connect it.
+    emulator.set_online(tracker["id"], True)
     device_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
-        device_entry, data={**device_entry.data, "token": demo_device("Car tracker")["token"]}
+        device_entry, data={**device_entry.data, "token": tracker["token"]}
     )
     await setup_entry(hass, device_entry)
     state = hass.states.get("device_tracker.garden_weather_v0")

@@ -1,7 +1,11 @@
 """Thermostats combined from datastreams: the demo's, and the Windmill AC's profile."""
 
+import copy
+from typing import Any
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import (
+    ATTR_CURRENT_HUMIDITY,
     ATTR_CURRENT_TEMPERATURE,
     ATTR_FAN_MODE,
     ATTR_FAN_MODES,
@@ -30,19 +34,22 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS
 from emulator import Emulator, EmulatorServer
 from tests.combined import (
+    BOUNDS_READINGS,
     CLIMATE,
     THERMOSTAT,
+    WRITE,
+    WRITE_MANY,
     act,
     combined_entry,
     local_resolver,
+    posted,
     setup_with,
     vendor_entry,
+    with_bounds,
 )
-from tests.conftest import DEMO, advance
+from tests.conftest import DEMO, advance, typed
 
 __all__ = ["local_resolver"]
-WRITE = "/api/v1/organization/device/datastream"
-BATCH_WRITE = "/api/v1/organization/device/datastreams"
 AC = "climate.office_ac"
 
 
@@ -87,6 +94,65 @@ async def test_thermostat(hass: HomeAssistant, combined: MockConfigEntry) -> Non
     assert state.attributes[ATTR_TARGET_TEMP_STEP] == 0.5
 
 
+def thermostat_with_humidity(reading: str) -> dict[str, Any]:
+    """The demo's thermostat with a humidity reading (a DHT22 beside it, v7 in %)."""
+    scenario = with_bounds(reading)
+    scenario["templates"] = copy.deepcopy(scenario["templates"])
+    template = next(t for t in scenario["templates"] if t["id"] == 356)
+    template["datastreams"].append(
+        {
+            "id": 8,
+            "label": "Humidity",
+            "alias": "Humidity",
+            "units": "Percent",
+            "type": "DOUBLE",
+            "pin": 7,
+            "pinType": "VIRTUAL",
+            "min": 0,
+            "max": 100,
+            "isForActions": False,
+            "isRaw": False,
+            "isHistory": True,
+        }
+    )
+    return scenario
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(thermostat_with_humidity(reading), id=f"template_bounds={reading}")
+        for reading in BOUNDS_READINGS
+    ],
+)
+async def test_current_humidity(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+    scenario: dict[str, Any],
+) -> None:
+    """The humidity part shows, and follows the device, with or without template bounds."""
+    emulator.set_value(4, "v7", 48.5)
+    parts = copy.deepcopy(THERMOSTAT["parts"])
+    parts["current_humidity"] = {"pin": "v7"}
+    if scenario["variants"]["template_bounds"] == "absent":
+        parts["target_temperature"].update(min=10, max=30)  # as the combine form asks
+    thermostat = {**THERMOSTAT, "parts": parts}
+    await setup_with(
+        hass,
+        combined_entry(organization_entry, {"356": [thermostat]}),
+        [Platform.CLIMATE, Platform.SENSOR],
+    )
+    state = hass.states.get(CLIMATE)
+    assert state.attributes[ATTR_CURRENT_HUMIDITY] == 48.5
+    assert (state.attributes[ATTR_MIN_TEMP], state.attributes[ATTR_MAX_TEMP]) == (10, 30)
+    assert hass.states.get("sensor.hallway_thermostat_humidity") is None  # part of the climate
+    emulator.set_value(4, "v7", 51)
+    await advance(hass, freezer, 61)
+    assert hass.states.get(CLIMATE).attributes[ATTR_CURRENT_HUMIDITY] == 51
+
+
 async def test_used_datastreams_have_no_entities_of_their_own(
     hass: HomeAssistant, combined: MockConfigEntry
 ) -> None:
@@ -121,14 +187,16 @@ async def test_set_temperature_and_mode(
     assert hass.states.get(CLIMATE).attributes[ATTR_HVAC_ACTION] == "off"
     await act(hass, CLIMATE, SERVICE_TURN_ON)
     assert emulator.value(4, "v2") == 1  # back to the last mode it had on
-    writes = [(r.path, r.body) for r in emulator.requests if r.method == "POST"]
-    assert writes == [
-        (WRITE, {"deviceId": 4, "dataStreamId": 2, "value": 23}),
-        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 2}),
-        (BATCH_WRITE, writes[2][1]),
-        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 0}),
-        (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 1}),
-    ]
+    assert posted(emulator) == typed(
+        [
+            # A DOUBLE datastream gets a float, an ENUM an integer.
+            (WRITE, {"deviceId": 4, "dataStreamId": 2, "value": 23.0}),
+            (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 2}),
+            (WRITE_MANY, {"deviceId": 4, "values": {"2": 19.5, "3": 1}}),
+            (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 0}),
+            (WRITE, {"deviceId": 4, "dataStreamId": 3, "value": 1}),
+        ]
+    )
 
 
 async def test_out_of_range_is_refused(

@@ -15,8 +15,17 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.blynk_cloud.combination import COMBINED_PLATFORMS
 from custom_components.blynk_cloud.const import CONF_COMBINED, CONF_DISABLED_PROFILES
 from emulator import Emulator, EmulatorServer
-from tests.combined import act, combined_entry, local_resolver, setup_with, vendor_entry
-from tests.conftest import DEMO
+from tests.combined import (
+    WRITE,
+    WRITE_MANY,
+    act,
+    combined_entry,
+    local_resolver,
+    posted,
+    setup_with,
+    vendor_entry,
+)
+from tests.conftest import DEMO, typed
 
 __all__ = ["local_resolver"]
 
@@ -204,6 +213,16 @@ async def test_a_fan_of_a_double_and_a_text(hass: HomeAssistant, emulator: Emula
     await act(hass, "fan.gadget", "turn_off")  # already off: nothing to come back to
     await act(hass, "fan.gadget", "turn_on")
     assert emulator.value(GADGET, "v0") == 5.0
+    # A DOUBLE gets floats, a STRING its texts.
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 0, "value": 5.0}),
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 1, "value": "high"}),
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 0, "value": 0.0}),
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 0, "value": 0.0}),
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 0, "value": 5.0}),
+        ]
+    )
 
 
 @pytest.mark.usefixtures("gadget")
@@ -218,6 +237,12 @@ async def test_fans_without_values_or_speeds(hass: HomeAssistant, emulator: Emul
     assert steps.attributes["supported_features"] == 1  # speeds 1..3: no off without power
     await act(hass, "fan.gadget_steps", "set_percentage", percentage=100)
     assert emulator.value(GADGET, "v9") == 3
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 3, "value": 1}),
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 9, "value": 3}),
+        ]
+    )
 
 
 @pytest.mark.usefixtures("gadget")
@@ -230,6 +255,11 @@ async def test_a_thermostat_that_is_always_on(hass: HomeAssistant, emulator: Emu
     assert not [r for r in emulator.requests if r.method == "POST"]  # nothing to write
     await act(hass, "climate.gadget", "set_temperature", temperature=22.3)
     assert emulator.value(GADGET, "v2") == 22.5  # to the step of 0.5
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 2, "value": 22.5}),
+        ]
+    )
 
 
 @pytest.mark.usefixtures("gadget")
@@ -246,6 +276,12 @@ async def test_lights_of_a_relay_and_split_channels(
     assert (strip.state, strip.attributes[ATTR_RGB_COLOR]) == (STATE_UNKNOWN, None)  # no blue
     await act(hass, "light.gadget_strip", "turn_on", rgb_color=(10, 20, 30))
     assert [emulator.value(GADGET, pin) for pin in ("v5", "v6", "v7")] == [10, 20, 30]
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 3, "value": 0}),
+            (WRITE_MANY, {"deviceId": GADGET, "values": {"5": 10, "6": 20, "7": 30}}),
+        ]
+    )
 
 
 @pytest.mark.usefixtures("gadget")
@@ -255,6 +291,11 @@ async def test_water_heaters(hass: HomeAssistant, emulator: Emulator) -> None:
     assert boiler.attributes[ATTR_OPERATION_LIST] == ["eco", "performance", "off"]
     await act(hass, "water_heater.gadget", "set_operation_mode", operation_mode="eco")
     assert (emulator.value(GADGET, "v1"), emulator.value(GADGET, "v4")) == ("low", 100)
+    assert posted(emulator) == typed(
+        [
+            (WRITE_MANY, {"deviceId": GADGET, "values": {"1": "low", "4": 100}}),
+        ]
+    )
     assert hass.states.get("water_heater.gadget").state == "eco"
     assert hass.states.get("water_heater.gadget_plain").state == "on"
 
@@ -268,6 +309,12 @@ async def test_covers_and_valves(hass: HomeAssistant, emulator: Emulator) -> Non
     assert hass.states.get("valve.gadget_text").state == "open"  # "OPEN" is its on value
     await act(hass, "valve.gadget_text", "close_valve")
     assert emulator.value(GADGET, "v8") == "SHUT"
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 0, "value": 3.0}),
+            (WRITE, {"deviceId": GADGET, "dataStreamId": 8, "value": "SHUT"}),
+        ]
+    )
     assert hass.states.get("valve.gadget_text").state == "closed"
 
 

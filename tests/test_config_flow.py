@@ -41,6 +41,7 @@ from custom_components.blynk_cloud.const import (
     Mode,
 )
 from emulator import Emulator, EmulatorServer, Fault
+from tests.combined import WITHOUT_BOUNDS
 from tests.conftest import (
     DEMO,
     OAUTH_CLIENT,
@@ -1146,6 +1147,40 @@ async def test_options_select_needs_options(
     assert hass.states.get("select.hallway_thermostat_mode").attributes["options"] == ["1", "2"]
 
 
+@pytest.mark.parametrize("scenario", [WITHOUT_BOUNDS])
+async def test_options_labels_name_an_enum(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Under the documented template (no labels, no bounds) the options' labels make a select."""
+    entry = await setup_entry(hass, organization_entry)
+    assert hass.states.get("number.hallway_thermostat_mode").state == "1"
+    result = await start_options(hass, entry, "datastreams")
+    result = await submit_options(hass, result, {"datastream": "356:v2"})  # Mode, ENUM
+    for wrong in ("0=Off, 1", "0.5=Off", "low=Off"):
+        result = await submit_options(hass, result, {"entity": "auto", "labels": wrong})
+        assert result["errors"] == {"labels": "invalid_labels"}
+    result = await submit_options(hass, result, {"entity": "select", "labels": "  "})
+    assert result["errors"] == {"entity": "select_without_options"}
+    labels = "0=Off, 1=Heat, 2=Cool, 3: Auto"
+    result = await submit_options(hass, result, {"entity": "auto", "labels": labels})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.options[CONF_DATASTREAMS] == {
+        "356:v2": {"entity": "auto", "labels": {"0": "Off", "1": "Heat", "2": "Cool", "3": "Auto"}}
+    }
+    assert hass.states.get("number.hallway_thermostat_mode") is None
+    state = hass.states.get("select.hallway_thermostat_mode")
+    assert (state.state, state.attributes["options"]) == ("Heat", ["Off", "Heat", "Cool", "Auto"])
+    result = await start_options(hass, entry, "datastreams")
+    result = await submit_options(hass, result, {"datastream": "356:v2"})
+    assert suggested(result, "labels") == "0=Off, 1=Heat, 2=Cool, 3=Auto"
+    # Labels name an ENUM's values only.
+    result = await start_options(hass, entry, "datastreams")
+    result = await submit_options(hass, result, {"datastream": "353:v2"})  # Humidity, INT
+    result = await submit_options(hass, result, {"entity": "auto", "labels": "0=Dry"})
+    assert result["errors"] == {"labels": "labels_need_enum"}
+
+
 async def test_options_datastream_auto_removes_choice(
     hass: HomeAssistant, organization_entry: MockConfigEntry
 ) -> None:
@@ -1238,7 +1273,7 @@ def _strings(node: Any) -> Iterator[str]:
         yield node
 
 
-FLOW_HELPERS = {"BlynkConfigFlow": (), "BlynkOptionsFlow": ("_choice_errors",)}
+FLOW_HELPERS = {"BlynkConfigFlow": (), "BlynkOptionsFlow": ("_choice_errors", "_labels_error")}
 """Module functions of config_flow.py that name a flow's errors, by flow class."""
 
 
@@ -1309,6 +1344,8 @@ def test_translations_are_literal() -> None:
                 "max_not_above_min",
                 "step_not_integer",
                 "select_without_options",
+                "labels_need_enum",
+                "invalid_labels",
             },
             {"not_loaded"},
         ),

@@ -13,7 +13,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator
-from tests.combined import act, combined_entry, setup_with
+from tests.combined import WRITE, act, combined_entry, posted, setup_with
+from tests.conftest import typed
 
 BLIND = "cover.garden_valve_blind"
 
@@ -50,6 +51,13 @@ async def test_blind_with_a_position(
     assert emulator.value(9, "v0") == 0
     await act(hass, BLIND, SERVICE_OPEN_COVER)
     assert emulator.value(9, "v0") == 100
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": 9, "dataStreamId": 1, "value": 75}),
+            (WRITE, {"deviceId": 9, "dataStreamId": 1, "value": 0}),
+            (WRITE, {"deviceId": 9, "dataStreamId": 1, "value": 100}),
+        ]
+    )
 
 
 async def test_gate_that_opens_and_closes(

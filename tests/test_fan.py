@@ -22,13 +22,16 @@ from emulator import Emulator, EmulatorServer
 from tests.combined import (
     FAN,
     FAN_ENTITY,
+    WRITE,
+    WRITE_MANY,
     act,
     combined_entry,
     local_resolver,
+    posted,
     setup_with,
     vendor_entry,
 )
-from tests.conftest import DEMO
+from tests.conftest import DEMO, typed
 
 __all__ = ["local_resolver"]
 
@@ -73,6 +76,18 @@ async def test_demo_fan(
     assert (emulator.value(7, "v0"), emulator.value(7, "v1")) == (1, 1)
     await act(hass, FAN_ENTITY, SERVICE_SET_PERCENTAGE, percentage=0)
     assert emulator.value(7, "v0") == 0
+    # INT datastreams get integers, never booleans: power and oscillation too.
+    assert posted(emulator) == typed(
+        [
+            (WRITE_MANY, {"deviceId": 7, "values": {"1": 1, "2": 2}}),
+            (WRITE_MANY, {"deviceId": 7, "values": {"1": 1, "2": 3}}),
+            (WRITE, {"deviceId": 7, "dataStreamId": 3, "value": 2}),
+            (WRITE, {"deviceId": 7, "dataStreamId": 4, "value": 1}),
+            (WRITE, {"deviceId": 7, "dataStreamId": 1, "value": 0}),
+            (WRITE_MANY, {"deviceId": 7, "values": {"1": 1, "2": 1}}),
+            (WRITE, {"deviceId": 7, "dataStreamId": 1, "value": 0}),
+        ]
+    )
 
 
 def speed_from_zero() -> dict[str, Any]:
@@ -156,6 +171,4 @@ async def test_writes_as_one_request(
     await act(hass, FAN_ENTITY, SERVICE_TURN_OFF)
     emulator.clear_log()
     await act(hass, FAN_ENTITY, SERVICE_TURN_ON, percentage=100)
-    writes = [r for r in emulator.requests if r.method == "POST"]
-    assert len(writes) == 1
-    assert (emulator.value(7, "v0"), emulator.value(7, "v1")) == (1, 3)
+    assert posted(emulator) == typed([(WRITE_MANY, {"deviceId": 7, "values": {"1": 1, "2": 3}})])

@@ -11,8 +11,17 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blynk_cloud.light import parse_rgb
 from emulator import Emulator
-from tests.combined import LIGHT, LIGHT_ENTITY, act, combined_entry, setup_with
-from tests.conftest import DEMO
+from tests.combined import (
+    LIGHT,
+    LIGHT_ENTITY,
+    WRITE,
+    WRITE_MANY,
+    act,
+    combined_entry,
+    posted,
+    setup_with,
+)
+from tests.conftest import DEMO, typed
 
 NUL = "\u0000"
 
@@ -75,6 +84,13 @@ async def test_merged_zergba(
     assert hass.states.get(LIGHT_ENTITY).attributes[ATTR_BRIGHTNESS] is None
     await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON)
     assert emulator.value(8, "v0") == 1
+    assert posted(emulator) == typed(
+        [
+            (WRITE_MANY, {"deviceId": 8, "values": {"1": 1, "2": 102, "3": f"0{NUL}0{NUL}255"}}),
+            (WRITE, {"deviceId": 8, "dataStreamId": 1, "value": 0}),
+            (WRITE, {"deviceId": 8, "dataStreamId": 1, "value": 1}),
+        ]
+    )
 
 
 @pytest.mark.parametrize("scenario", [split_strip()])
@@ -102,7 +118,9 @@ async def test_split_zergba_and_brightness_in_percent(
     emulator.clear_log()
     await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON, brightness=255, rgb_color=(255, 0, 0))
     assert [emulator.value(8, pin) for pin in ("v1", "v2", "v3", "v4")] == [100, 255, 0, 0]
-    assert len([r for r in emulator.requests if r.method == "POST"]) == 1
+    assert posted(emulator) == typed(
+        [(WRITE_MANY, {"deviceId": 8, "values": {"1": 1, "2": 100, "3": 255, "4": 0, "5": 0}})]
+    )
 
 
 async def test_light_without_power_or_brightness(
@@ -142,6 +160,13 @@ async def test_brightness_without_power(
     assert emulator.value(8, "v1") == 128  # the brightness it had
     await act(hass, LIGHT_ENTITY, SERVICE_TURN_ON, brightness=1)
     assert emulator.value(8, "v1") == 1  # the lowest that is still on
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": 8, "dataStreamId": 2, "value": 0}),
+            (WRITE, {"deviceId": 8, "dataStreamId": 2, "value": 128}),
+            (WRITE, {"deviceId": 8, "dataStreamId": 2, "value": 1}),
+        ]
+    )
 
 
 async def test_colour_texts() -> None:

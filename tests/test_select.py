@@ -2,6 +2,7 @@
 
 import copy
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.select import (
@@ -18,8 +19,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.blynk_cloud.const import CONF_DATASTREAMS
 from emulator import Emulator
-from tests.conftest import DEMO, advance, typed
+from tests.conftest import DEMO, advance, setup_entry, typed
 
 MODE = "select.hallway_thermostat_mode"
 WRITE = "/api/v1/organization/device/datastream"
@@ -165,3 +167,52 @@ async def test_enum_without_options_shows_numbers(hass: HomeAssistant, entity_id
     state = hass.states.get(entity_id)
     assert state.state == "1"
     assert ATTR_DEVICE_CLASS not in state.attributes
+
+
+LABELS = {"356:v2": {"labels": {"0": "Off", "1": "Heat", "2": "Cool", "3": "Auto"}}}
+"""The Mode's labels as the options give them (value=name in the datastream's form)."""
+
+
+def labelled(entry: MockConfigEntry) -> MockConfigEntry:
+    """The organization entry with the Mode's labels in its options."""
+    return MockConfigEntry(
+        domain=entry.domain,
+        unique_id=entry.unique_id,
+        data=entry.data,
+        options={CONF_DATASTREAMS: LABELS},
+    )
+
+
+@pytest.mark.parametrize("scenario", [without_options(writable=True)])
+async def test_labels_from_the_options_make_a_select(
+    hass: HomeAssistant, organization_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """The documented template has no labels: the user names the values, Blynk gets numbers."""
+    entry = labelled(organization_entry)
+    with patch("custom_components.blynk_cloud.PLATFORMS", [Platform.SELECT, Platform.NUMBER]):
+        await setup_entry(hass, entry)
+    assert hass.states.get("number.hallway_thermostat_mode") is None
+    state = hass.states.get(MODE)
+    assert (state.state, state.attributes[ATTR_OPTIONS]) == (
+        "Heat",
+        ["Off", "Heat", "Cool", "Auto"],
+    )
+    await select(hass, "Cool")
+    sent = [record.body for record in emulator.requests if record.path == WRITE]
+    assert typed(sent) == typed([{"deviceId": THERMOSTAT, "dataStreamId": 3, "value": 2}])
+    assert hass.states.get(MODE).state == "Cool"
+
+
+@pytest.mark.parametrize("scenario", [without_options(writable=False)])
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_labels_from_the_options_make_an_enum_sensor(
+    hass: HomeAssistant, organization_entry: MockConfigEntry
+) -> None:
+    entry = labelled(organization_entry)
+    with patch("custom_components.blynk_cloud.PLATFORMS", [Platform.SENSOR, Platform.SELECT]):
+        await setup_entry(hass, entry)
+    assert hass.states.get(MODE) is None
+    state = hass.states.get("sensor.hallway_thermostat_mode")
+    assert state.state == "Heat"
+    assert state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.ENUM
+    assert state.attributes[SENSOR_OPTIONS] == ["Off", "Heat", "Cool", "Auto"]

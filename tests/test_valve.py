@@ -13,7 +13,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from emulator import Emulator
-from tests.combined import VALVE_ENTITY, act, combined_entry, setup_with
+from tests.combined import VALVE_ENTITY, WRITE, WRITE_MANY, act, combined_entry, posted, setup_with
+from tests.conftest import typed
 
 
 @pytest.fixture
@@ -40,6 +41,13 @@ async def test_position(
     assert emulator.value(9, "v0") == 0
     await act(hass, VALVE_ENTITY, SERVICE_OPEN_VALVE)
     assert emulator.value(9, "v0") == 100
+    assert posted(emulator) == typed(
+        [
+            (WRITE, {"deviceId": 9, "dataStreamId": 1, "value": 40}),
+            (WRITE, {"deviceId": 9, "dataStreamId": 1, "value": 0}),
+            (WRITE, {"deviceId": 9, "dataStreamId": 1, "value": 100}),
+        ]
+    )
 
 
 async def test_open_close_with_device_class(
@@ -85,5 +93,6 @@ async def test_position_and_open_together(
     emulator.clear_log()
     await act(hass, VALVE_ENTITY, SERVICE_SET_VALVE_POSITION, **{ATTR_POSITION: 60})
     assert (emulator.value(9, "v0"), emulator.value(9, "v1")) == (60, 1.0)
-    assert len([r for r in emulator.requests if r.method == "POST"]) == 1
+    # One request; the relay's DOUBLE datastream gets its on value as a float.
+    assert posted(emulator) == typed([(WRITE_MANY, {"deviceId": 9, "values": {"1": 60, "2": 1.0}})])
     assert hass.states.get(VALVE_ENTITY).state == "open"

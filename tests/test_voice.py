@@ -3,7 +3,9 @@
 Each sentence goes into the default conversation agent as text; the test checks the answer
 the README promises, the entity's state and the value the emulator received. The setup
 follows the README's advice: the demo's thermostat, fan, light and valve combined in the
-options, the valve, a connectivity sensor and a person exposed, an alias on one sensor.
+options, the valve, a connectivity sensor and a person exposed, an alias on one sensor. The
+README's warnings (what "online" and "connected" answer, a person named like a device) are
+tested the same way.
 """
 
 from collections.abc import Awaitable, Callable
@@ -37,15 +39,27 @@ TEMPERATURE = "sensor.garden_weather_temperature"
 HALLWAY_ONLINE = "binary_sensor.hallway_thermostat_connectivity"
 CAR_ONLINE = "binary_sensor.car_tracker_connectivity"
 CAR_TRACKER = "device_tracker.car_tracker_location"
+PERSON = "person.family_car"
 # Where the demo's car tracker is (Blynk sends [longitude, latitude]).
 CAR_LONGITUDE, CAR_LATITUDE = 13.38886, 52.517037
 
 
-def voice_examples() -> list[tuple[str, str]]:
-    """The (sentence, answer) rows of the README's Voice section."""
+def readme_rows(header: str) -> list[tuple[str, str]]:
+    """The (sentence, answer) rows of the README's Voice table with this header row."""
     section = README.split("\n## Voice\n", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| \*(.+?)\* \| (.+?) \|", section, re.MULTILINE)
+    table = section.split(f"\n{header}\n", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| \*(.+?)\* \| (.+?) \|", table, re.MULTILINE)
     return [(sentence, answer) for sentence, answer in rows]
+
+
+def voice_examples() -> list[tuple[str, str]]:
+    """The sentences the README's Voice section promises, with their answers."""
+    return readme_rows("| You say | Assist answers | With |")
+
+
+def misunderstood_examples() -> list[tuple[str, str]]:
+    """The README's questions about "online" and "connected", with the wrong answers they get."""
+    return readme_rows("| You say | Assist answers | What the answer is about |")
 
 
 type Check = Callable[[HomeAssistant, Emulator], Awaitable[None] | None]
@@ -93,8 +107,9 @@ def _checks() -> dict[str, Check]:
         ),
         "Is the hallway thermostat connectivity on?": state(HALLWAY_ONLINE, "on"),
         "Is the car tracker connectivity on?": state(CAR_ONLINE, "off"),
-        "Where is the car?": both(
-            state("person.car", "Office"),
+        "Is the car tracker connectivity off?": state(CAR_ONLINE, "off"),
+        "Where is the family car?": both(
+            state(PERSON, "Office"),
             state(CAR_TRACKER, "Office", latitude=CAR_LATITUDE, longitude=CAR_LONGITUDE),
         ),
     }
@@ -114,13 +129,16 @@ def scenario(request: pytest.FixtureRequest) -> dict[str, Any]:
     return with_bounds(request.param)
 
 
+type Send = Callable[[dict[str, Any]], Awaitable[Any]]
+
+
 @pytest.fixture
 async def assist(
     hass: HomeAssistant,
     hass_ws_client: WebSocketGenerator,
     organization_entry: MockConfigEntry,
     scenario: dict[str, Any],
-) -> None:
+) -> Send:
     """Assist, and the demo set up as the README advises, through the frontend's calls."""
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
@@ -148,14 +166,14 @@ async def assist(
     await setup_entry(
         hass, readme_entry(organization_entry, scenario["variants"]["template_bounds"])
     )
-    # Settings > People > Add person: "Car", tracking the Blynk GPS tracker.
-    await send({"type": "person/create", "name": "Car", "device_trackers": [CAR_TRACKER]})
+    # Settings > People > Add person: "Family car", tracking the Blynk GPS tracker.
+    await send({"type": "person/create", "name": "Family car", "device_trackers": [CAR_TRACKER]})
     # Settings > Voice assistants > Expose: what Assist does not see by default.
     await send(
         {
             "type": "homeassistant/expose_entity",
             "assistants": ["conversation"],
-            "entity_ids": [VALVE_ENTITY, HALLWAY_ONLINE, CAR_ONLINE, "person.car"],
+            "entity_ids": [VALVE_ENTITY, HALLWAY_ONLINE, CAR_ONLINE, PERSON],
             "should_expose": True,
         }
     )
@@ -168,6 +186,14 @@ async def assist(
         }
     )
     await hass.async_block_till_done()
+    return send
+
+
+async def ask(hass: HomeAssistant, sentence: str) -> str:
+    """What Home Assistant's default agent answers."""
+    result = await conversation.async_converse(hass, sentence, None, Context(), language="en")
+    speech: str = result.response.speech["plain"]["speech"]
+    return speech
 
 
 @pytest.mark.usefixtures("assist")
@@ -175,8 +201,7 @@ async def assist(
 async def test_voice_example(
     hass: HomeAssistant, emulator: Emulator, sentence: str, answer: str
 ) -> None:
-    result = await conversation.async_converse(hass, sentence, None, Context(), language="en")
-    assert result.response.speech["plain"]["speech"] == answer
+    assert await ask(hass, sentence) == answer
     outcome = CHECKS[sentence](hass, emulator)
     if outcome is not None:
         await outcome
@@ -189,10 +214,7 @@ async def test_where_is_a_tracker_is_for_people(
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
     await setup_entry(hass, organization_entry)
-    result = await conversation.async_converse(
-        hass, "Where is the car tracker?", None, Context(), language="en"
-    )
-    assert result.response.speech["plain"]["speech"] == (
+    assert await ask(hass, "Where is the car tracker?") == (
         "Sorry, I am not aware of any device called car tracker"
     )
     assert "not aware of any device called car tracker" in README
@@ -208,3 +230,51 @@ async def test_a_number_cannot_be_set_by_voice(
         hass, "Set the living room relays setpoint to 25", None, Context(), language="en"
     )
     assert result.response.response_type is intent.IntentResponseType.ERROR
+
+
+MISUNDERSTOOD: dict[str, str | None] = {
+    "Is the hallway thermostat online?": CLIMATE,
+    "Is the desk lamp connected?": LIGHT_ENTITY,
+    "Is the car tracker online?": None,
+}
+"""The README's "online" and "connected" questions, and the entity each answer is about."""
+
+
+def test_every_misunderstood_question_is_tested() -> None:
+    assert [sentence for sentence, _ in misunderstood_examples()] == list(MISUNDERSTOOD)
+
+
+@pytest.mark.usefixtures("assist")
+@pytest.mark.parametrize(("sentence", "answer"), misunderstood_examples())
+async def test_online_and_connected_are_not_about_connectivity(
+    hass: HomeAssistant, sentence: str, answer: str
+) -> None:
+    """The README warns: these words get an answer about another entity, or none."""
+    assert await ask(hass, sentence) == answer
+    about = MISUNDERSTOOD[sentence]
+    if about is not None:
+        state = hass.states.get(about)
+        assert answer == f"{state.name} is {state.state}"
+    # The connectivity sensors were there to ask, and the right sentence answers.
+    assert hass.states.get(HALLWAY_ONLINE).state == "on"
+    assert await ask(hass, "Is the hallway thermostat connectivity on?") == "Yes"
+
+
+async def test_a_person_named_like_a_device_takes_its_questions(
+    hass: HomeAssistant, assist: Send
+) -> None:
+    """The README's warning: a person "Car" answers for the "Car tracker", where it is."""
+    await assist({"type": "person/create", "name": "Car", "device_trackers": [CAR_TRACKER]})
+    await assist(
+        {
+            "type": "homeassistant/expose_entity",
+            "assistants": ["conversation"],
+            "entity_ids": ["person.car"],
+            "should_expose": True,
+        }
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(CAR_ONLINE).state == "off"
+    assert await ask(hass, "Is the car tracker connectivity off?") == "No, Office"
+    assert await ask(hass, "Is the car tracker connectivity on?") == "No, off"
+    assert '*"is the car tracker connectivity off?"* would answer *"No, Office"*' in README

@@ -297,7 +297,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
                 continue
             if spec.kind in NAMED and (text := user_input.get(f"{role}{OPTIONS_SUFFIX}")):
                 try:
-                    part["options"] = _options(str(text))
+                    part["options"] = parse_value_names(str(text))
                 except ValueError:
                     errors[f"{role}{OPTIONS_SUFFIX}"] = "invalid_options"
             parts[role] = part
@@ -404,7 +404,7 @@ def _slug(name: str) -> str:
     return _SLUG.sub("", name.lower())[:MAX_KEY_SUFFIX]
 
 
-def _options(text: str) -> dict[str, str]:
+def parse_value_names(text: str) -> dict[str, str]:
     """`0=off, 1=heat` (or `0: off`) as a mapping; ValueError when it is not one."""
     options: dict[str, str] = {}
     for item in text.split(","):
@@ -416,7 +416,8 @@ def _options(text: str) -> dict[str, str]:
     return options
 
 
-def _options_text(options: Mapping[str, str]) -> str:
+def value_names_text(options: Mapping[str, str]) -> str:
+    """A mapping of values to names as the forms show it: `0=off, 1=heat`."""
     return ", ".join(f"{value}={name}" for value, name in options.items())
 
 
@@ -428,7 +429,7 @@ def _suggested(current: Mapping[str, Any] | None) -> dict[str, Any]:
     for role, part in current["parts"].items():
         values[role] = part["pin"]
         if "options" in part:
-            values[f"{role}{OPTIONS_SUFFIX}"] = _options_text(part["options"])
+            values[f"{role}{OPTIONS_SUFFIX}"] = value_names_text(part["options"])
     return values
 
 

@@ -51,16 +51,19 @@ from .api import (
     BlynkScopeError,
     BlynkServer,
     Datastream,
+    DatastreamType,
     normalize_pin,
+    number_of,
     token_digest,
 )
-from .combine_flow import CombineOptionsFlow
+from .combine_flow import CombineOptionsFlow, parse_value_names, value_names_text
 from .const import (
     CONF_DATASTREAMS,
     CONF_ENTITY,
     CONF_HISTORY_DAYS,
     CONF_IDENTITY,
     CONF_INCLUDE_SUB_ORGANIZATIONS,
+    CONF_LABELS,
     CONF_MAX,
     CONF_MIN,
     CONF_MODE,
@@ -596,15 +599,17 @@ class BlynkOptionsFlow(CombineOptionsFlow):
     async def async_step_datastream(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Choose the entity, and number bounds and step where the template gives none."""
+        """Choose the entity, and bounds, step and an ENUM's labels where the template has none."""
         assert self._key is not None  # set by the previous step
         current = self.config_entry.options.get(CONF_DATASTREAMS, {})
         errors: dict[str, str] = {}
         datastream = _datastream_for(self.config_entry, self._key)
         if user_input is not None:
-            errors = _choice_errors(datastream, user_input)
+            choice = {k: v for k, v in user_input.items() if v is not None and v != ""}
+            errors = _choice_errors(datastream, choice)
             if not errors:
-                choice = {k: v for k, v in user_input.items() if v is not None}
+                if CONF_LABELS in choice:
+                    choice[CONF_LABELS] = _labels(choice[CONF_LABELS])
                 datastreams = {k: v for k, v in current.items() if k != self._key}
                 if choice != {CONF_ENTITY: EntityKind.AUTO}:
                     datastreams[self._key] = choice
@@ -627,13 +632,15 @@ class BlynkOptionsFlow(CombineOptionsFlow):
                 probatio.Optional(CONF_STEP): NumberSelector(
                     NumberSelectorConfig(mode=NumberSelectorMode.BOX, min=0.000001, step="any")
                 ),
+                probatio.Optional(CONF_LABELS): _TEXT,
             }
         )
+        stored = dict(current.get(self._key, {}))
+        if CONF_LABELS in stored:
+            stored[CONF_LABELS] = value_names_text(stored[CONF_LABELS])
         return self.async_show_form(
             step_id="datastream",
-            data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or current.get(self._key, {})
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or stored),
             errors=errors,
             description_placeholders={
                 "datastream": _datastream_choices(self.config_entry).get(self._key, self._key)
@@ -680,17 +687,42 @@ ALL_KINDS = (
 """What a pin device mode has not seen yet may become (a select needs a template's ENUM)."""
 
 
+def _labels(text: str) -> dict[str, str]:
+    """`0=Off, 1=On` as an ENUM's labels, by whole-number value; ValueError when it is not that."""
+    labels: dict[str, str] = {}
+    for value, name in parse_value_names(text).items():
+        number = number_of(value)
+        if number is None or not float(number).is_integer():
+            raise ValueError(value)
+        labels[str(int(number))] = name
+    return labels
+
+
+def _labels_error(datastream: Datastream | None, text: str) -> dict[str, str]:
+    """What is wrong with labels given to this datastream (empty: nothing)."""
+    if datastream is None or datastream.type is not DatastreamType.ENUM:
+        return {CONF_LABELS: "labels_need_enum"}
+    try:
+        _labels(text)
+    except ValueError:
+        return {CONF_LABELS: "invalid_labels"}
+    return {}
+
+
 def _choice_errors(datastream: Datastream | None, choice: Mapping[str, Any]) -> dict[str, str]:
     """What is wrong with a datastream's entity choice: bounds, step and options must fit it."""
     low, high, step = choice.get(CONF_MIN), choice.get(CONF_MAX), choice.get(CONF_STEP)
     if low is not None and high is not None and low >= high:
         return {CONF_MAX: "max_not_above_min"}
+    if CONF_LABELS in choice and (errors := _labels_error(datastream, choice[CONF_LABELS])):
+        return errors
     if datastream is None:
         return {}
     if step is not None and not step_fits(datastream, step):
         # Blynk skips a fraction sent to a whole-number datastream: no step may offer one.
         return {CONF_STEP: "step_not_integer"}
-    bounds = Override(min=low, max=high)
-    if choice.get(CONF_ENTITY) == EntityKind.SELECT and not enum_options(datastream, bounds):
+    labels = _labels(choice[CONF_LABELS]) if CONF_LABELS in choice else {}
+    given = Override.from_options({CONF_MIN: low, CONF_MAX: high, CONF_LABELS: labels})
+    if choice.get(CONF_ENTITY) == EntityKind.SELECT and not enum_options(datastream, given):
         return {CONF_ENTITY: "select_without_options"}
     return {}

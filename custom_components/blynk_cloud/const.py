@@ -26,6 +26,8 @@ CONF_ENTITY: Final = "entity"
 CONF_MIN: Final = "min"
 CONF_MAX: Final = "max"
 CONF_STEP: Final = "step"
+CONF_LABELS: Final = "labels"
+"""Options, per datastream: an ENUM's value names, `{"0": "Off"}`, where the template has none."""
 
 
 class Mode(StrEnum):

@@ -36,7 +36,7 @@ from homeassistant.const import (
 )
 
 from .api import BOOLEAN_TEXTS, Datastream, DatastreamType, Value, number_of
-from .const import CONF_ENTITY, CONF_MAX, CONF_MIN, CONF_STEP
+from .const import CONF_ENTITY, CONF_LABELS, CONF_MAX, CONF_MIN, CONF_STEP
 
 INT_MIN = -2_147_483_648
 INT_MAX = 2_147_483_647
@@ -92,6 +92,9 @@ class Override:
     min: float | None = None
     max: float | None = None
     step: float | None = None
+    labels: tuple[tuple[int, str], ...] = ()
+    """An ENUM's value names, in place of the template's labels (the documented template has
+    none, so this is how a user of the real Blynk.Cloud names the values)."""
 
     @classmethod
     def from_options(cls, data: Mapping[str, Any]) -> Override:
@@ -101,6 +104,7 @@ class Override:
             min=data.get(CONF_MIN),
             max=data.get(CONF_MAX),
             step=data.get(CONF_STEP),
+            labels=tuple((int(value), name) for value, name in data.get(CONF_LABELS, {}).items()),
         )
 
 
@@ -151,6 +155,8 @@ def decide(datastream: Datastream, override: Override) -> Decision:
     """Apply the user's choice, or else the first automatic rule that matches."""
     if override.entity is not EntityKind.AUTO:
         return Decision(override.entity, "chosen in the options")
+    if override.labels and datastream.type is _T.ENUM and datastream.writable:
+        return Decision(EntityKind.SELECT, "writable ENUM, labels in the options")
     return next(Decision(kind, reason) for matches, kind, reason in _RULES if matches(datastream))
 
 
@@ -209,19 +215,18 @@ class Choices:
 
 
 def enum_options(datastream: Datastream, override: Override) -> Choices:
-    """An ENUM's choices: the template's labels, else the whole numbers of its bounds.
+    """An ENUM's choices: the options' labels, the template's, else the whole numbers of its bounds.
 
-    Empty when neither is known (or the bounds span more than MAX_ENUM_OPTIONS values).
+    Empty when none is known (or the bounds span more than MAX_ENUM_OPTIONS values).
     A label given twice is told apart by its value, so that every option names one value.
     A server may answer with the label itself: it reads as its option too.
     """
-    if datastream.labels:
-        seen = [label for _, label in datastream.labels]
+    if labels := override.labels or datastream.labels:
+        seen = [label for _, label in labels]
         names = [
-            f"{label} ({value})" if seen.count(label) > 1 else label
-            for value, label in datastream.labels
+            f"{label} ({value})" if seen.count(label) > 1 else label for value, label in labels
         ]
-        values = [value for value, _ in datastream.labels]
+        values = [value for value, _ in labels]
         return Choices.of([*zip(values, names, strict=True), *zip(seen, names, strict=True)])
     low, high = bounds(datastream, override)
     if low is None or high is None or not low.is_integer() or not high.is_integer():
