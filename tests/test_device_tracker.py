@@ -8,6 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blynk_cloud.const import CONF_DATASTREAMS
@@ -83,3 +84,21 @@ async def test_location_is_a_primary_entity(
     entry = entity_registry.async_get(TRACKER)
     assert (entry.entity_category, entry.hidden_by, entry.disabled_by) == (None, None, None)
     assert hass.states.get(TRACKER).state == "not_home"
+
+
+async def test_a_zone_added_later_counts_after_a_reload(
+    hass: HomeAssistant, organization: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    """As the README says: the parked car takes a new zone once the entry is reloaded."""
+    assert hass.states.get(TRACKER).state == "not_home"
+    client = await hass_ws_client(hass)
+    zone = {"name": "Office", "latitude": 52.517037, "longitude": 13.38886, "radius": 100}
+    await client.send_json_auto_id({"type": "zone/create", **zone})
+    assert (await client.receive_json())["success"]
+    await hass.async_block_till_done()
+    assert hass.states.get(TRACKER).state == "not_home"  # written only on a move
+
+    assert await hass.config_entries.async_reload(organization.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get(TRACKER).state == "Office"
