@@ -23,6 +23,7 @@ from tests.combined import (
     vendor_entry,
 )
 from tests.conftest import DEMO, setup_entry
+from tests.test_config_flow import STRINGS
 
 __all__ = ["local_resolver"]
 TARGET_NUMBER = "number.hallway_thermostat_target_temperature"
@@ -148,6 +149,8 @@ async def test_platform_needs(
     _entry, result = await combine(
         hass, organization_entry, {"template": "357", "platform": platform}
     )
+    kinds = STRINGS["selector"]["combined_platform"]["options"]
+    assert result["description_placeholders"]["entity"] == kinds[platform]
     result = await submit(hass, result, form)
     assert result["errors"] == errors
 
@@ -157,13 +160,17 @@ async def test_a_named_second_entity(
 ) -> None:
     entry = await setup_entry(hass, combined_entry(organization_entry, {"356": [THERMOSTAT]}))
     result = await start(hass, entry, "combine")
-    assert result["description_placeholders"] == {"combined": "Thermostat: climate"}
+    # Placeholders are plain text: the kind in words, as the form's list names it.
+    kind = "Thermostat or air conditioner (climate)"
+    assert result["description_placeholders"] == {"combined": f"Thermostat: {kind}"}
     result = await submit(hass, result, {"template": "356", "platform": "climate", "name": "!"})
     assert result["errors"] == {"name": "invalid_name"}
     result = await submit(
         hass, result, {"template": "356", "platform": "climate", "name": "Floor heating"}
     )
+    assert result["description_placeholders"]["entity"] == "Floor heating"
     result = await submit(hass, result, {"target_temperature": "v1", "keep_entities": True})
+    assert result["description_placeholders"] == {"entity": "Floor heating"}
     result = await submit(hass, result, {})
     await hass.async_block_till_done(wait_background_tasks=True)
     floor = {
