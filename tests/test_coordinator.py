@@ -286,21 +286,26 @@ async def test_connectivity(
     assert hass.states.get(TEMPERATURE).state == "21.5"
 
 
-@pytest.mark.parametrize("timestamps", ["present", "absent"])
+@pytest.fixture(params=["present", "absent"])
+def timestamps(request: pytest.FixtureRequest, emulator: Emulator) -> str:
+    """Both readings of `value_timestamps`: Blynk tells when each value was set, or not."""
+    emulator.variants.update({"value_timestamps": request.param})
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("timestamps")
 async def test_an_offline_device_shows_its_values_while_they_are_recent(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
     emulator: Emulator,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
-    timestamps: str,
 ) -> None:
     """Offline, a device's values are the truth only while its newest report is recent.
 
     Blynk's time of each value tells when the device reported; without it, a change seen does.
     """
     caplog.set_level(logging.INFO)
-    emulator.variants.update({"value_timestamps": timestamps})
     await setup_entry(hass, organization_entry)
     connectivity = "binary_sensor.garden_weather_connectivity"
     emulator.set_online(1, False)
@@ -327,16 +332,14 @@ async def test_an_offline_device_shows_its_values_while_they_are_recent(
     assert hass.states.get(TEMPERATURE).state == "21.8"
 
 
-@pytest.mark.parametrize("timestamps", ["present", "absent"])
+@pytest.mark.usefixtures("timestamps")
 async def test_writes_to_an_offline_device_are_no_report(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
     emulator: Emulator,
     freezer: FrozenDateTimeFactory,
-    timestamps: str,
 ) -> None:
     """A value set by Home Assistant or on the Blynk side does not make old readings current."""
-    emulator.variants.update({"value_timestamps": timestamps})
     await setup_entry(hass, organization_entry)
     room = "sensor.hallway_thermostat_room_temperature"
     for device_id in (1, 2, 4):
@@ -370,19 +373,17 @@ async def test_writes_to_an_offline_device_are_no_report(
     assert hass.states.get(pump).state == "on"
 
 
-@pytest.mark.parametrize("timestamps", ["present", "absent"])
+@pytest.mark.usefixtures("timestamps")
 async def test_an_offline_device_that_never_reported(
     hass: HomeAssistant,
     organization_entry: MockConfigEntry,
     emulator: Emulator,
     freezer: FrozenDateTimeFactory,
-    timestamps: str,
 ) -> None:
     """Values of unknown age from an offline device are not shown.
 
     Home Assistant's first sight of them tells nothing of when the device sent them.
     """
-    emulator.variants.update({"value_timestamps": timestamps})
     await setup_entry(hass, organization_entry)
     shed = copy.deepcopy(next(d for d in DEMO["devices"] if d["id"] == 1))
     shed.update(id=42, name="Shed weather", token="S" * 32, online=False, values={}, history={})

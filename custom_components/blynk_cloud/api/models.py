@@ -183,6 +183,8 @@ def _as_location(raw: Any) -> Location:
 
 
 def _as_integer(raw: Any) -> int | float:
+    if type(raw) is int:  # the usual answer, read at once (a batch read has thousands)
+        return raw
     number = _as_number(raw)
     return int(number) if float(number).is_integer() else number  # Blynk would round
 
@@ -195,6 +197,8 @@ def _as_enum(raw: Any) -> int | float | str:
 
 
 def _as_double(raw: Any) -> float:
+    if type(raw) is float and math.isfinite(raw):  # the usual answer, read at once
+        return raw
     return float(_as_number(raw))
 
 
@@ -621,7 +625,9 @@ def _list(data: Any, what: str) -> list[Any]:
 
 
 def _object(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
+    # JSON objects decode to dicts; `dict` is checked far faster than the `Mapping` ABC, and a
+    # batch read parses one object per value.
+    if not isinstance(data, dict):
         raise BlynkResponseError(f"expected a JSON object for the {what}")
     return data
 
