@@ -849,8 +849,9 @@ async def test_reconfigure_organization_new_address(
 
 
 @pytest.mark.usefixtures("renamed_server")
+@pytest.mark.parametrize("renamed", [True, False], ids=["another_host", "another_port"])
 async def test_reconfigure_organization_to_another_server_with_the_same_id(
-    hass: HomeAssistant, organization_entry: MockConfigEntry
+    hass: HomeAssistant, organization_entry: MockConfigEntry, renamed: bool
 ) -> None:
     """Another Blynk server whose organization has the same id is another organization.
 
@@ -865,7 +866,7 @@ async def test_reconfigure_organization_to_another_server_with_the_same_id(
         device["name"] = f"Pool {device['id']}"
     async with EmulatorServer(Emulator(other)) as server:
         result = await entry.start_reconfigure_flow(hass)
-        host = server.url().replace("127.0.0.1", RENAMED)
+        host = server.url().replace("127.0.0.1", RENAMED) if renamed else server.url()
         result = await submit(hass, result, organization_input(server, **{CONF_HOST: host}))
 
     assert result["reason"] == "wrong_account"

@@ -5,16 +5,26 @@ import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
+from homeassistant.const import CONF_HOST, CONF_TOKEN, EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.blynk_cloud.api import platform as platform_module
-from custom_components.blynk_cloud.const import DEVICE_REMOVAL_DISCOVERIES, DOMAIN, REQUEST_TIMEOUT
-from emulator import Emulator, Fault
-from tests.conftest import DEMO, OAUTH_CLIENT, advance, fleet, setup_entry
+from custom_components.blynk_cloud.backend import DEVICE_MODE_TEMPLATE_KEY
+from custom_components.blynk_cloud.config_flow import device_unique_id
+from custom_components.blynk_cloud.const import (
+    CONF_COMBINED,
+    CONF_MODE,
+    DEVICE_REMOVAL_DISCOVERIES,
+    DOMAIN,
+    REQUEST_TIMEOUT,
+    Mode,
+)
+from emulator import Emulator, EmulatorServer, Fault
+from tests.combined import THERMOSTAT
+from tests.conftest import DEMO, OAUTH_CLIENT, advance, demo_device, fleet, setup_entry
 from tests.test_services import blynk_device
 
 BATCH = "/api/v1/organization/device/datastreams/batch"
@@ -395,6 +405,68 @@ async def test_an_offline_device_that_never_reported(
     await advance(hass, freezer, POLL)
     assert hass.states.get(state).state == "12.5"
     assert hass.states.get("binary_sensor.shed_weather_connectivity").state == "off"
+
+
+@pytest.mark.usefixtures("timestamps")
+async def test_a_reload_never_shows_old_values_of_an_offline_device(
+    hass: HomeAssistant,
+    organization_entry: MockConfigEntry,
+    emulator: Emulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Until connectivity is read again, a device counts as offline: no stale state is written.
+
+    A state written for a moment still reaches the recorder and state triggers.
+    """
+    await setup_entry(hass, organization_entry)
+    emulator.set_online(1, False)
+    for _ in range(6):
+        await advance(hass, freezer, 30 * 60)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    shown: list[str] = []
+
+    @callback
+    def listen(event: Event) -> None:
+        if event.data["entity_id"] == TEMPERATURE and event.data["new_state"] is not None:
+            shown.append(event.data["new_state"].state)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, listen)
+    assert await hass.config_entries.async_reload(organization_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)  # connectivity read after setup
+
+    assert set(shown) == {STATE_UNAVAILABLE}
+    assert hass.states.get("sensor.hallway_thermostat_room_temperature").state == "20.8"
+
+
+async def test_a_device_mode_thermostat_set_from_the_app_is_no_report(
+    hass: HomeAssistant, blynk: EmulatorServer, emulator: Emulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """The Blynk app sets a combined thermostat's target while the device is offline."""
+    token = demo_device("Hallway thermostat")["token"]
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Hallway thermostat",
+        unique_id=device_unique_id(token),
+        data={CONF_MODE: Mode.DEVICE, CONF_HOST: blynk.url(), CONF_TOKEN: token},
+        options={CONF_COMBINED: {DEVICE_MODE_TEMPLATE_KEY: [THERMOSTAT]}},
+    )
+    await setup_entry(hass, entry)
+    thermostat = "climate.hallway_thermostat"
+    assert hass.states.get(thermostat).attributes["current_temperature"] == 20.8
+    emulator.set_online(4, False)
+    for _ in range(13):
+        await advance(hass, freezer, 10 * 60)
+    assert hass.states.get(thermostat).state == STATE_UNAVAILABLE
+    emulator.set_value(4, "v1", 25.0)  # the app, or a Blynk automation
+    await advance(hass, freezer, 60)
+    assert hass.states.get(thermostat).state == STATE_UNAVAILABLE
+    emulator.set_value(4, "v0", 19.5)  # the device reports its room temperature
+    await advance(hass, freezer, 60)
+    state = hass.states.get(thermostat)
+    assert (state.attributes["current_temperature"], state.attributes["temperature"]) == (
+        19.5,
+        25.0,
+    )
 
 
 async def test_an_offline_device_in_device_mode(

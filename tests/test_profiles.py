@@ -260,7 +260,8 @@ async def test_a_profile_switched_off(
     assert hass.states.get("climate.office_ac") is not None
     hass.config_entries.async_update_entry(entry, options={CONF_DISABLED_PROFILES: ["windmill_ac"]})
     await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
+    # Values show once connectivity is read again (a device counts as offline until then).
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert entity_registry.async_get("climate.office_ac") is None
     assert hass.states.get("sensor.office_ac_v0").state == "1"
 

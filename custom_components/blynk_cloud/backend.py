@@ -37,7 +37,7 @@ from .api import (
 )
 from .api.http import BlynkHttp
 from .const import DOMAIN, LOGGER, Mode
-from .mapping import CONTROLS, EntityKind
+from .mapping import EntityKind
 from .profiles import Profile
 
 MANUFACTURER = "Blynk"
@@ -386,9 +386,7 @@ class DeviceBackend(Backend[BlynkDeviceClient]):
                 )
             except BlynkResponseError:
                 continue  # typed by its first readable value, not by a malformed one
-            self._datastreams[pin] = Datastream(
-                id=None, label=pin.upper(), pin=pin, type=kind, writable=chosen in CONTROLS
-            )
+            self._datastreams[pin] = Datastream(id=None, label=pin.upper(), pin=pin, type=kind)
         device = BlynkDevice(
             id=DEVICE_MODE_DEVICE_ID, name=self._name, datastreams=dict(self._datastreams)
         )

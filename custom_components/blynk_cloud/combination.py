@@ -154,6 +154,22 @@ Each is one of the part's `TYPES`: numbers that may have fractions, whole on/off
 text for choices, which a vendor's server may answer with labels."""
 
 
+SET_KINDS = frozenset(
+    {PartKind.SETTING, PartKind.SWITCH, PartKind.RANGE, PartKind.CHOICE, PartKind.COLOR}
+)
+"""The kinds of part that write their datastream (READING and STATUS only read it)."""
+
+
+def set_pins(combinations: Iterable[Combination]) -> frozenset[str]:
+    """The pins these combinations write: settable parts, unless marked read-only."""
+    return frozenset(
+        part.pin
+        for combination in combinations
+        for role, part in combination.parts.items()
+        if ROLES[combination.platform][role].kind in SET_KINDS and not part.read_only
+    )
+
+
 def pin_types(combinations: Iterable[Combination]) -> dict[str, DatastreamType]:
     """The type of each pin of these combinations while it has no value (`NO_VALUE_TYPES`).
 

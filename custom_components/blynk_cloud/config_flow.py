@@ -402,9 +402,10 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
         if (
             self.source == SOURCE_RECONFIGURE
             and entry
-            and not (entry.unique_id or "").startswith(f"{server.scope}:")
+            and server.url != BlynkServer.parse(entry.data[CONF_HOST]).url
         ):
-            # Another server may hold another organization with the same id: its devices tell.
+            # Another server (another host, or another port of this one) may hold another
+            # organization with the same id: its devices tell.
             listing = await client.devices(
                 include_sub_organizations=entry.options.get(CONF_INCLUDE_SUB_ORGANIZATIONS, False)
             )

@@ -346,7 +346,10 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         """Pins this entry wrote: their changes are no report of the device."""
         self._online: Mapping[int, bool] = {}
         self.quiet: frozenset[int] = frozenset()
-        """Devices offline whose newest report is older than OFFLINE_VALUES_MAX_AGE."""
+        """Devices not known to be connected whose newest report is older than
+        OFFLINE_VALUES_MAX_AGE (or unknown)."""
+        self._told: frozenset[int] = frozenset()
+        """Quiet devices known to be offline, whose silence is logged once."""
         follow_new_devices(self, discovery)
 
     @property
@@ -388,7 +391,7 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
                 continue
             sent = [
                 pin
-                for pin in _reported_pins(devices[device_id])
+                for pin in self._reported_pins(devices[device_id])
                 if (device_id, pin) not in self._written_pins
             ]
             stamps = self.backend.stamps.get(device_id, {})
@@ -398,6 +401,15 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
                 pins.get(pin) != before[device_id].get(pin) for pin in sent
             ):
                 self._note_report(device_id, now)
+
+    def _reported_pins(self, device: BlynkDevice) -> frozenset[str]:
+        """The pins whose changes tell that the device itself reported.
+
+        Not its controls (`EntityPlan.controls`), which change when they are set while the
+        device sleeps; only a device made of controls alone reports on them.
+        """
+        sent = frozenset(device.datastreams) - self.discovery.plan.controls(device)
+        return sent or frozenset(device.datastreams)
 
     def _note_report(self, device_id: int, when: datetime) -> None:
         if (known := self._reported.get(device_id)) is None or known < when:
@@ -417,26 +429,31 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
         self._check_quiet()  # time went by: a report may have become too old
 
     def _check_quiet(self) -> None:
+        """Which devices show nothing: not known to be connected, and no recent report.
+
+        Until its connectivity is read (at setup, after a reload), a device counts as offline:
+        its values show only if Blynk's time of them, or a change seen, is recent.
+        """
         oldest = dt_util.utcnow() - OFFLINE_VALUES_MAX_AGE
         devices = self.discovery.data
         quiet = frozenset(
             device_id
-            for device_id, online in self._online.items()
-            if not online
-            and device_id in devices
+            for device_id in devices
+            if not self._online.get(device_id, False)
             and (device_id not in self._reported or self._reported[device_id] < oldest)
         )
-        if quiet == self.quiet:
-            return
-        for device_id in quiet - self.quiet:
+        told = frozenset(device_id for device_id in quiet if device_id in self._online)
+        for device_id in told - self._told:
             LOGGER.info(
                 "Blynk device %s is offline and last reported at %s; its values are unavailable "
                 "until it reports again",
                 devices[device_id].name,
                 self._reported.get(device_id, "an unknown time"),
             )
-        self.quiet = quiet
-        self.async_update_listeners()
+        self._told = told
+        if quiet != self.quiet:
+            self.quiet = quiet
+            self.async_update_listeners()
 
     @override
     def shows(self, device_id: int) -> bool:
@@ -503,16 +520,3 @@ class BlynkConnectivityCoordinator(BlynkCoordinator[Mapping[int, bool]]):
     @override
     def _async_refresh_finished(self) -> None:
         self.values.async_set_online(self.data)
-
-
-def _reported_pins(device: BlynkDevice) -> frozenset[str]:
-    """The pins whose changes tell that the device itself reported.
-
-    A control (writable datastream) also changes when Home Assistant, the Blynk app or a
-    Blynk automation sets it while the device sleeps; only a device made of controls alone
-    reports on them.
-    """
-    sent = frozenset(
-        pin for pin, datastream in device.datastreams.items() if not datastream.writable
-    )
-    return sent or frozenset(device.datastreams)

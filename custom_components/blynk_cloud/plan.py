@@ -15,9 +15,9 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .api import Datastream
 from .backend import Backend, BlynkDevice
-from .combination import KEY_PATTERN, Combination, fit, pins_of
+from .combination import KEY_PATTERN, Combination, fit, pins_of, set_pins
 from .const import DOMAIN, ENABLED_ENTITY_LIMIT, RESERVED_ENTITIES, USAGE_SENSORS, Mode
-from .mapping import AUTOMATIC, Decision, EntityKind, Override, decide
+from .mapping import AUTOMATIC, CONTROLS, Decision, EntityKind, Override, decide
 
 _COMBINED_KEY = re.compile(KEY_PATTERN)
 
@@ -54,6 +54,7 @@ class EntityPlan:
         self.overrides = overrides
         self.combined = combined
         self._fits: dict[int, tuple[BlynkDevice, tuple[Fit, ...]]] = {}
+        self._controls: dict[int, tuple[BlynkDevice, frozenset[str]]] = {}
         self._beyond_limit: tuple[Mapping[int, BlynkDevice], frozenset[tuple[int, str]]] | None
         self._beyond_limit = None
 
@@ -82,6 +83,21 @@ class EntityPlan:
     def combinations(self, device: BlynkDevice) -> tuple[Combination, ...]:
         """The combined entities the device has the parts for."""
         return tuple(f.combination for f in self.fits(device) if f.combination is not None)
+
+    def controls(self, device: BlynkDevice) -> frozenset[str]:
+        """The device's pins that Home Assistant, the Blynk app or an automation set.
+
+        Settable datastreams, those the options make a control, and the settable parts of its
+        combined entities: a change of one is no sign that the device itself reported.
+        """
+        if (found := self._controls.get(device.id)) is None or found[0] is not device:
+            pins = frozenset(
+                datastream.pin
+                for datastream in device.datastreams.values()
+                if datastream.writable or self.override(device, datastream).entity in CONTROLS
+            )
+            found = self._controls[device.id] = (device, pins | set_pins(self.combinations(device)))
+        return found[1]
 
     def decide(self, device: BlynkDevice, datastream: Datastream) -> Decision:
         """The entity of a datastream: none when a combined entity uses it.
