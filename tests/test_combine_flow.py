@@ -23,7 +23,6 @@ from tests.combined import (
     vendor_entry,
 )
 from tests.conftest import DEMO, setup_entry
-from tests.test_config_flow import STRINGS
 
 __all__ = ["local_resolver"]
 TARGET_NUMBER = "number.hallway_thermostat_target_temperature"
@@ -149,8 +148,7 @@ async def test_platform_needs(
     _entry, result = await combine(
         hass, organization_entry, {"template": "357", "platform": platform}
     )
-    kinds = STRINGS["selector"]["combined_platform"]["options"]
-    assert result["description_placeholders"]["entity"] == kinds[platform]
+    assert result["description_placeholders"]["entity"] == platform
     result = await submit(hass, result, form)
     assert result["errors"] == errors
 
@@ -160,9 +158,8 @@ async def test_a_named_second_entity(
 ) -> None:
     entry = await setup_entry(hass, combined_entry(organization_entry, {"356": [THERMOSTAT]}))
     result = await start(hass, entry, "combine")
-    # Placeholders are plain text: the kind in words, as the form's list names it.
-    kind = "Thermostat or air conditioner (climate)"
-    assert result["description_placeholders"] == {"combined": f"Thermostat: {kind}"}
+    # Placeholders are plain text the frontend does not translate: the domain, in any language.
+    assert result["description_placeholders"] == {"combined": "Thermostat: climate"}
     result = await submit(hass, result, {"template": "356", "platform": "climate", "name": "!"})
     assert result["errors"] == {"name": "invalid_name"}
     result = await submit(

@@ -289,6 +289,7 @@ def test_develop_serves_on_127_0_0_1_and_stops_on_ctrl_c(develop: Develop, newco
     assert unexplained_errors(log, missing) == []
     assert "Attempting install" not in log
     assert " INFO " not in output
+    assert "Dependencies: {" not in output  # nor the further lines of a multi-line INFO record
     assert "client secret:" in output.split("Home Assistant:  http")[-1]  # in the banner
 
     ports = [develop.ha_port, develop.emulator_port, *develop.other_ports]

@@ -22,7 +22,6 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TextSelector,
 )
-from homeassistant.helpers.translation import async_get_translations
 import probatio
 
 from .api import BlynkServer, Datastream, DatastreamType, normalize_pin
@@ -35,7 +34,7 @@ from .combination import (
     mismatches,
     parse as parse_combination,
 )
-from .const import CONF_COMBINED, CONF_DISABLED_PROFILES, CONF_MODE, DOMAIN, Mode
+from .const import CONF_COMBINED, CONF_DISABLED_PROFILES, CONF_MODE, Mode
 from .coordinator import BlynkConfigEntry
 from .mapping import Override, bounds, step_fits
 from .profiles import Profile, async_get_profiles
@@ -71,23 +70,14 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             return str(self._platform)
         return f"{self._platform}_{_slug(self._name)}"
 
-    async def _kinds(self) -> dict[str, str]:
-        """Each combined platform's name in Home Assistant's language, as the form lists it.
+    @property
+    def _entity(self) -> str:
+        """What the parts and ranges steps are about: the name given, else the domain.
 
-        Description placeholders are plain text: the names come from the translations here.
+        Placeholders are plain text that the frontend does not translate: a domain such as
+        `climate` reads the same in every language.
         """
-        prefix = f"component.{DOMAIN}.selector.combined_platform.options."
-        translated = await async_get_translations(
-            self.hass, self.hass.config.language, "selector", [DOMAIN]
-        )
-        return {
-            str(platform): translated.get(prefix + platform, str(platform))
-            for platform in COMBINED_PLATFORMS
-        }
-
-    async def _entity(self) -> str:
-        """What the parts and ranges steps are about: the name given, else the kind."""
-        return self._name or (await self._kinds())[self._platform]
+        return self._name or str(self._platform)
 
     async def async_step_combine(
         self, user_input: dict[str, Any] | None = None
@@ -129,9 +119,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             step_id="combine",
             data_schema=probatio.Schema(fields),
             errors=errors,
-            description_placeholders={
-                "combined": _listing(self.config_entry, templates, await self._kinds())
-            },
+            description_placeholders={"combined": _listing(self.config_entry, templates)},
         )
 
     async def async_step_combine_parts(
@@ -168,7 +156,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
             ),
             errors=errors,
             description_placeholders={
-                "entity": await self._entity(),
+                "entity": self._entity,
                 "template": _templates(self.config_entry).get(self._template, self._template),
                 "names": placeholders.get("names", ""),
                 "parts": placeholders.get("parts", ""),
@@ -197,7 +185,7 @@ class CombineOptionsFlow(OptionsFlowWithReload):
                 fields, user_input if user_input is not None else suggestions
             ),
             errors=errors,
-            description_placeholders={"entity": await self._entity()},
+            description_placeholders={"entity": self._entity},
         )
 
     def _given(self, role: str, pin: str) -> Override:
@@ -472,14 +460,11 @@ def _template_datastreams(entry: BlynkConfigEntry, template: str) -> dict[str, D
     return found
 
 
-def _listing(
-    entry: BlynkConfigEntry, templates: Mapping[str, str], kinds: Mapping[str, str]
-) -> str:
+def _listing(entry: BlynkConfigEntry, templates: Mapping[str, str]) -> str:
     """The combined entities the options hold, for the form's description."""
     combined = entry.options.get(CONF_COMBINED, {})
     lines = [
-        f"{templates.get(template, template)}: "
-        f"{item.get(CONF_NAME) or kinds.get(item['platform'], item['platform'])}"
+        f"{templates.get(template, template)}: {item.get(CONF_NAME) or item['platform']}"
         for template, items in combined.items()
         for item in items
     ]
