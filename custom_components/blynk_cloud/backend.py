@@ -75,6 +75,11 @@ class Discovery:
     a device missing from it be taken for gone."""
 
 
+def organization_device_key(scope: str, device_id: int) -> str:
+    """An organization device's identifier: the entry's first unique ID and the Blynk id."""
+    return f"{scope}_{device_id}"
+
+
 class Backend[ClientT: BlynkHttp](ABC):
     """One mode's way of discovering, reading and writing."""
 
@@ -327,7 +332,7 @@ class OrganizationBackend(Backend[BlynkPlatformClient]):
 
     @override
     def device_key(self, device: BlynkDevice) -> str:
-        return f"{self._scope}_{device.id}"
+        return organization_device_key(self._scope, device.id)
 
 
 class DeviceBackend(Backend[BlynkDeviceClient]):

@@ -56,6 +56,7 @@ from .api import (
     number_of,
     token_digest,
 )
+from .backend import organization_device_key
 from .combine_flow import CombineOptionsFlow, parse_value_names, value_names_text
 from .const import (
     CONF_DATASTREAMS,
@@ -294,16 +295,17 @@ class BlynkConfigFlow(ConfigFlow, domain=DOMAIN):
 
         An entry without devices yet has nothing to lose, and so nothing to compare.
         """
-        prefix = f"{entry.unique_id}_"
-        known = {
-            identifier[len(prefix) :]: device.name
-            for device in dr.async_entries_for_config_entry(dr.async_get(self.hass), entry.entry_id)
-            for domain, identifier in device.identifiers
-            if domain == DOMAIN and identifier.startswith(prefix)
+        listed_keys = {
+            organization_device_key(entry.unique_id or "", device_id): name
+            for device_id, name in listed.items()
         }
-        return not known or any(
-            known.get(str(device_id)) == name for device_id, name in listed.items()
-        )
+        known = [
+            (key, device.name)
+            for device in dr.async_entries_for_config_entry(dr.async_get(self.hass), entry.entry_id)
+            for domain, key in device.identifiers
+            if domain == DOMAIN
+        ]
+        return not known or any(listed_keys.get(key) == name for key, name in known)
 
     async def async_step_confirm_device(
         self, user_input: dict[str, Any] | None = None

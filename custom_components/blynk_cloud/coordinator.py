@@ -391,7 +391,7 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
                 continue
             sent = [
                 pin
-                for pin in self._reported_pins(devices[device_id])
+                for pin in self.discovery.plan.reported_pins(devices[device_id])
                 if (device_id, pin) not in self._written_pins
             ]
             stamps = self.backend.stamps.get(device_id, {})
@@ -401,15 +401,6 @@ class BlynkValuesCoordinator(BlynkCoordinator[Values]):
                 pins.get(pin) != before[device_id].get(pin) for pin in sent
             ):
                 self._note_report(device_id, now)
-
-    def _reported_pins(self, device: BlynkDevice) -> frozenset[str]:
-        """The pins whose changes tell that the device itself reported.
-
-        Not its controls (`EntityPlan.controls`), which change when they are set while the
-        device sleeps; only a device made of controls alone reports on them.
-        """
-        sent = frozenset(device.datastreams) - self.discovery.plan.controls(device)
-        return sent or frozenset(device.datastreams)
 
     def _note_report(self, device_id: int, when: datetime) -> None:
         if (known := self._reported.get(device_id)) is None or known < when:

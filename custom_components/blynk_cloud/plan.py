@@ -5,7 +5,7 @@ an entry sets up, the entities each platform adds, the cleanup of superseded ent
 repair issue about removed datastreams all ask it, so they cannot disagree.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 import re
 from typing import Any, NamedTuple
 
@@ -20,6 +20,15 @@ from .const import DOMAIN, ENABLED_ENTITY_LIMIT, RESERVED_ENTITIES, USAGE_SENSOR
 from .mapping import AUTOMATIC, CONTROLS, Decision, EntityKind, Override, decide
 
 _COMBINED_KEY = re.compile(KEY_PATTERN)
+
+
+def _per_device[T](
+    cache: dict[int, tuple[BlynkDevice, T]], device: BlynkDevice, compute: Callable[[], T]
+) -> T:
+    """`compute()` for this device, kept while discovery gives the same device object."""
+    if (found := cache.get(device.id)) is None or found[0] is not device:
+        found = cache[device.id] = (device, compute())
+    return found[1]
 
 
 class Fit(NamedTuple):
@@ -54,7 +63,7 @@ class EntityPlan:
         self.overrides = overrides
         self.combined = combined
         self._fits: dict[int, tuple[BlynkDevice, tuple[Fit, ...]]] = {}
-        self._controls: dict[int, tuple[BlynkDevice, frozenset[str]]] = {}
+        self._reported_pins: dict[int, tuple[BlynkDevice, frozenset[str]]] = {}
         self._beyond_limit: tuple[Mapping[int, BlynkDevice], frozenset[tuple[int, str]]] | None
         self._beyond_limit = None
 
@@ -71,33 +80,38 @@ class EntityPlan:
 
     def fits(self, device: BlynkDevice) -> tuple[Fit, ...]:
         """What the device can play of each wanted combined entity (`combination.fit`)."""
-        if (found := self._fits.get(device.id)) is None or found[0] is not device:
+
+        def compute() -> tuple[Fit, ...]:
             check_types = self.backend.mode is Mode.ORGANIZATION  # device mode guesses types
-            fits = tuple(
+            return tuple(
                 Fit(wanted, *fit(wanted, device.datastreams, check_types=check_types))
                 for wanted in self.wanted(device)
             )
-            found = self._fits[device.id] = (device, fits)
-        return found[1]
+
+        return _per_device(self._fits, device, compute)
 
     def combinations(self, device: BlynkDevice) -> tuple[Combination, ...]:
         """The combined entities the device has the parts for."""
         return tuple(f.combination for f in self.fits(device) if f.combination is not None)
 
-    def controls(self, device: BlynkDevice) -> frozenset[str]:
-        """The device's pins that Home Assistant, the Blynk app or an automation set.
+    def reported_pins(self, device: BlynkDevice) -> frozenset[str]:
+        """The pins whose changes tell that the device itself reported.
 
-        Settable datastreams, those the options make a control, and the settable parts of its
-        combined entities: a change of one is no sign that the device itself reported.
+        Not its controls: settable datastreams, those the options make a control, and the
+        settable parts of its combined entities, which Home Assistant, the Blynk app or an
+        automation may set while the device sleeps. A device made of controls alone reports
+        on them. Asked at every poll: kept until the device's definition changes.
         """
-        if (found := self._controls.get(device.id)) is None or found[0] is not device:
-            pins = frozenset(
+
+        def compute() -> frozenset[str]:
+            controls = set_pins(self.combinations(device)) | {
                 datastream.pin
                 for datastream in device.datastreams.values()
                 if datastream.writable or self.override(device, datastream).entity in CONTROLS
-            )
-            found = self._controls[device.id] = (device, pins | set_pins(self.combinations(device)))
-        return found[1]
+            }
+            return frozenset(device.datastreams) - controls or frozenset(device.datastreams)
+
+        return _per_device(self._reported_pins, device, compute)
 
     def decide(self, device: BlynkDevice, datastream: Datastream) -> Decision:
         """The entity of a datastream: none when a combined entity uses it.
